@@ -1,1 +1,26 @@
-class P { static void Main(){} }
+using System.CommandLine;
+using StepUp.Cli.Commands;
+
+namespace StepUp.Cli;
+
+/// <summary>The <c>stepup</c> command-line tool: policy checks and tests, audit verification.</summary>
+internal static class Program
+{
+    public static int Main(string[] args) => BuildRoot(Console.Out, Console.Error).Parse(args).Invoke();
+
+    /// <summary>The command tree; output goes to the given writers so tests can read it.</summary>
+    public static RootCommand BuildRoot(TextWriter output, TextWriter error)
+    {
+        var policy = new Command("policy", "Check, test and explain policy files")
+        {
+            PolicyCheckCommand.Create(output),
+            PolicyTestCommand.Create(output),
+            PolicyExplainCommand.Create(output, error),
+        };
+        var audit = new Command("audit", "Verify the audit trail")
+        {
+            AuditVerifyCommand.Create(output),
+        };
+        return new RootCommand("StepUp: step-up authentication and audit") { policy, audit };
+    }
+}

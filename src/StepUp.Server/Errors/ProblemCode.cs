@@ -1,0 +1,23 @@
+namespace StepUp.Server.Errors;
+
+/// <summary>
+/// Stable client-visible error codes (documented in docs/errors.md). Never renumber: users and
+/// tests match on them.
+/// </summary>
+public sealed record ProblemCode(string Code, int Status, string Title)
+{
+    public static readonly ProblemCode Internal = new("SU1000", 500, "Internal error");
+    public static readonly ProblemCode MalformedJson = new("SU1001", 400, "Malformed JSON");
+    public static readonly ProblemCode BodyTooLarge = new("SU1002", 413, "Request body too large");
+    public static readonly ProblemCode UnsupportedMediaType = new("SU1003", 415, "Unsupported media type");
+    public static readonly ProblemCode ValidationFailed = new("SU1004", 422, "Invalid request");
+    public static readonly ProblemCode InvalidUnicode = new("SU1005", 422, "Invalid Unicode");
+    public static readonly ProblemCode InvalidQuery = new("SU1006", 400, "Invalid query parameter");
+    public static readonly ProblemCode BadRequest = new("SU1007", 400, "Bad request");
+    public static readonly ProblemCode Unauthenticated = new("SU1010", 401, "Missing or invalid API key");
+    public static readonly ProblemCode InsufficientScope = new("SU1011", 403, "API key lacks the required scope");
+    public static readonly ProblemCode NotFound = new("SU1012", 404, "Not found");
+    public static readonly ProblemCode MethodNotAllowed = new("SU1013", 405, "Method not allowed");
+    public static readonly ProblemCode PolicyInvalid = new("SU1020", 422, "Invalid policy");
+    public static readonly ProblemCode StorageUnavailable = new("SU1030", 503, "Storage unavailable");
+}

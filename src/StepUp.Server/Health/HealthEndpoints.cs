@@ -1,0 +1,21 @@
+using StepUp.Server.Errors;
+using StepUp.Storage;
+
+namespace StepUp.Server.Health;
+
+/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (storage reachable, policy loaded).</summary>
+internal static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok")).WithTags("Operations").ExcludeFromDescription();
+        app.MapGet("/readyz", ReadyAsync).WithTags("Operations").ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> ReadyAsync(IStorageHealth storage, HttpContext http)
+    {
+        return await storage.CheckAsync(http.RequestAborted)
+            ? Results.Text("ready")
+            : Problems.Result(ProblemCode.StorageUnavailable);
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using StepUp.Server.ApiKeys;
+using StepUp.Server.Audit;
+using StepUp.Server.Decisions;
+using StepUp.Server.Errors;
+using StepUp.Server.Health;
+using StepUp.Server.Http;
+using StepUp.Server.Policies;
+using StepUp.Server.Security;
+
+namespace StepUp.Server.Hosting;
+
+/// <summary>Composition root: services, middleware and endpoints of the StepUp server.</summary>
+internal static partial class ServerSetup
+{
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public static WebApplicationBuilder AddStepUpServer(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var section = builder.Configuration.GetSection(StepUpServerOptions.Section);
+        builder.Services.AddOptions<StepUpServerOptions>()
+            .Bind(section)
+            .Validate(o => o.MaxRequestBytes is >= 1024 and <= 64 * 1024 * 1024, "StepUp:MaxRequestBytes must be between 1 KiB and 64 MiB")
+            .ValidateOnStart();
+        var maxBytes = section.GetValue<long?>(nameof(StepUpServerOptions.MaxRequestBytes)) ?? new StepUpServerOptions().MaxRequestBytes;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBytes;
+        });
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddStepUpStorage(section);
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<JsonBody>();
+        services.AddSingleton<PolicyHost>();
+        services.AddHostedService<PolicyReloader>();
+        services.AddSingleton<DecisionService>();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseStepUpServer(this WebApplication app)
+    {
+        app.UseStepUpErrors();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapDecisionEndpoints();
+        app.MapApiKeyEndpoints();
+        app.MapPolicyEndpoints();
+        app.MapAuditEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
+        return app;
+    }
+
+    private static void PrintBanner(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var url = addresses?.FirstOrDefault() ?? DefaultUrl;
+        var options = app.Services.GetRequiredService<IOptions<StepUpServerOptions>>().Value;
+        var policy = app.Services.GetRequiredService<PolicyHost>();
+        var storage = options.Storage.ConnectionString.Split(';')[0];
+        LogBanner(app.Logger, url, policy.Path, storage);
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message =
+        "StepUp is listening on {Url}: API {Url}/v1/decisions, OpenAPI {Url}/openapi/v1.json, health {Url}/healthz; policy {PolicyPath}; storage {Storage}")]
+    private static partial void LogBanner(ILogger logger, string url, string policyPath, string storage);
+}

@@ -1,0 +1,39 @@
+namespace StepUp.Server.Hosting;
+
+/// <summary>The <c>StepUp</c> configuration section (SPEC §8).</summary>
+public sealed class StepUpServerOptions
+{
+    public const string Section = "StepUp";
+
+    /// <summary>Bootstrap API key with every scope, app <c>default</c>. Unset: only stored keys work.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Policy YAML path; default is the bundled example policy.</summary>
+    public string? PolicyPath { get; set; }
+
+    /// <summary>Largest accepted request body in bytes (413 above).</summary>
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Base URL used in links (challenge pages); default is the first listening address.</summary>
+    public string? PublicUrl { get; set; }
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public GeoIpOptions GeoIp { get; set; } = new();
+}
+
+/// <summary><c>StepUp:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public string Provider { get; set; } = "sqlite";
+
+    public string ConnectionString { get; set; } = "Data Source=./data/stepup.db";
+}
+
+/// <summary><c>StepUp:GeoIp</c>: MaxMind-format database paths.</summary>
+public sealed class GeoIpOptions
+{
+    public string? CityDatabase { get; set; }
+    public string? AsnDatabase { get; set; }
+    public string? AnonymousIpDatabase { get; set; }
+}
