@@ -125,7 +125,7 @@ internal static class AuditEndpoints
         {
             httpContext.Response.ContentType = "application/json";
             httpContext.Response.Headers.CacheControl = "no-store";
-            await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+            await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, Http.JsonOutput.WriterOptions);
             writer.WriteStartObject();
             writer.WriteStartArray("events");
             foreach (var evt in page.Events)

@@ -15,6 +15,7 @@ internal static class DecisionEndpoints
     {
         app.MapPost("/v1/decisions", DecideAsync)
             .RequireScope(ApiKeyScopes.Decisions)
+            .WithTags("Decisions")
             .WithName("Decide")
             .WithSummary("Decide whether an action needs a step-up")
             .Accepts<JsonElement>("application/json")
@@ -62,7 +63,7 @@ internal static class DecisionEndpoints
             response.ContentType = "application/json";
             response.Headers.CacheControl = "no-store";
             var evaluation = outcome.Evaluation;
-            await using var writer = new Utf8JsonWriter(response.BodyWriter);
+            await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.WriterOptions);
             writer.WriteStartObject();
             writer.WriteString("decision", outcome.Effect);
             writer.WriteString("decision_id", outcome.DecisionId);

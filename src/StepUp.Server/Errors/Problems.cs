@@ -20,7 +20,7 @@ internal static class Problems
         context.Response.ContentType = ContentType;
         context.Response.Headers.CacheControl = "no-store";
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Http.JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "urn:stepup:problem:" + code.Code);

@@ -45,6 +45,7 @@ internal static partial class ServerSetup
         services.AddSingleton<PolicyHost>();
         services.AddHostedService<PolicyReloader>();
         services.AddSingleton<DecisionService>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JsonOutput.SerializerOptions.Encoder);
         services.AddOpenApi();
         return builder;
     }

@@ -11,6 +11,9 @@ public sealed class StepUpServerOptions
     /// <summary>Policy YAML path; default is the bundled example policy.</summary>
     public string? PolicyPath { get; set; }
 
+    /// <summary>Reload the policy when its file changes (SIGHUP always reloads).</summary>
+    public bool PolicyWatch { get; set; } = true;
+
     /// <summary>Largest accepted request body in bytes (413 above).</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using StepUp.Server.Hosting;
 
 namespace StepUp.Server.Policies;
 
@@ -6,7 +8,7 @@ namespace StepUp.Server.Policies;
 /// Loads the policy at start and reloads it when its file changes or the process gets SIGHUP.
 /// File events are debounced: editors write files in several steps.
 /// </summary>
-internal sealed partial class PolicyReloader(PolicyHost host, ILogger<PolicyReloader> logger) : IHostedService, IDisposable
+internal sealed partial class PolicyReloader(PolicyHost host, IOptions<StepUpServerOptions> options, ILogger<PolicyReloader> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
 
@@ -19,15 +21,10 @@ internal sealed partial class PolicyReloader(PolicyHost host, ILogger<PolicyRelo
     {
         await host.LoadInitialAsync(cancellationToken);
         _timer = new Timer(_ => Reload("file change"));
-        var directory = Path.GetDirectoryName(host.Path)!;
-        _watcher = new FileSystemWatcher(directory, Path.GetFileName(host.Path))
+        if (options.Value.PolicyWatch)
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-            EnableRaisingEvents = true,
-        };
-        _watcher.Changed += OnFileEvent;
-        _watcher.Created += OnFileEvent;
-        _watcher.Renamed += OnFileEvent;
+            Watch();
+        }
 
         if (!OperatingSystem.IsWindows())
         {
@@ -37,6 +34,19 @@ internal sealed partial class PolicyReloader(PolicyHost host, ILogger<PolicyRelo
                 Reload("SIGHUP");
             });
         }
+    }
+
+    private void Watch()
+    {
+        var directory = Path.GetDirectoryName(host.Path)!;
+        _watcher = new FileSystemWatcher(directory, Path.GetFileName(host.Path))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            EnableRaisingEvents = true,
+        };
+        _watcher.Changed += OnFileEvent;
+        _watcher.Created += OnFileEvent;
+        _watcher.Renamed += OnFileEvent;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -68,6 +68,8 @@ public sealed class ConditionFunctionTests
     [InlineData("duration('-1m') < duration('0')", true)]
     [InlineData("duration('1us') > duration('0')", true)]
     [InlineData("duration('1m') + duration('1m') == duration('2m')", true)]
+    [InlineData("-duration('1m') == duration('-1m')", true)]
+    [InlineData("duration('2h') > duration('119m59s999ms')", true)]
     [InlineData("duration('1m') - duration('2m') == duration('-1m')", true)]
     [InlineData("timestamp('2026-01-01T00:00:00Z') + duration('1h') == timestamp('2026-01-01T01:00:00Z')", true)]
     [InlineData("duration('1h') + timestamp('2026-01-01T00:00:00Z') == timestamp('2026-01-01T01:00:00Z')", true)]

@@ -56,7 +56,7 @@ public sealed class ConditionWarningTests
     public void Compile_Warns_WhenAnonymousIpSignalCannotFire()
     {
         var warning = Assert.Single(Diagnose("risk.score > 50 || risk.anonymous_ip", Scope(anonymousIp: false)));
-        Assert.Equal((1, 20, "signal risk.anonymous_ip cannot fire: no anonymous-IP GeoIP database configured"), (warning.Line, warning.Column, warning.Message));
+        Assert.Equal((1, 20, "signal risk.anonymous_ip cannot fire: no Anonymous-IP database configured"), (warning.Line, warning.Column, warning.Message));
         Assert.Empty(Diagnose("risk.anonymous_ip", Scope(anonymousIp: true)));
     }
 

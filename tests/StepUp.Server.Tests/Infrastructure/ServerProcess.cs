@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace StepUp.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server as a separate process (Kestrel on a free loopback port), started from the
+/// solution's build output with a temporary working directory. Fails loudly when it cannot start.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    public const string Key = "process-test-key-0123456789";
+
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private ServerProcess(Process process, string workingDirectory, int port)
+    {
+        _process = process;
+        WorkingDirectory = workingDirectory;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public string WorkingDirectory { get; }
+
+    public Uri BaseAddress { get; }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(params string[] settings)
+    {
+        var dll = ServerDll();
+        var workingDirectory = Directory.CreateTempSubdirectory("stepup-process-").FullName;
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add("--StepUp:ApiKey=" + Key);
+        foreach (var setting in settings)
+        {
+            info.ArgumentList.Add(setting);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + dll);
+        var server = new ServerProcess(process, workingDirectory, port);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {process.ExitCode}:\n{server.Output}");
+            }
+
+            try
+            {
+                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        await server.DisposeAsync();
+        throw new TimeoutException("the server did not answer /healthz within 30 s:\n" + server.Output);
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
+    }
+
+    /// <summary>Sends a POSIX signal (e.g. HUP) to the server.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(WorkingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>StepUp.Server.dll from the solution's build output, same configuration as the tests.</summary>
+    private static string ServerDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "StepUp.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var dll = directory is null ? null : Path.Combine(directory.FullName, "src", "StepUp.Server", "bin", configuration, "net10.0", "StepUp.Server.dll");
+        return dll is not null && File.Exists(dll) ? dll : throw new FileNotFoundException("build the solution first: StepUp.Server.dll not found", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
