@@ -61,7 +61,8 @@ public static partial class PolicyLoader
 
         var idNode = Child(map, "id");
         var id = AsString(context, idNode, "rule id");
-        if (id is null || id.Length == 0 || id.Length > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        var idMistyped = idNode is not null and not YamlScalarNode;
+        if (!idMistyped && (id is null || id.Length == 0 || id.Length > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
             context.Error(idNode ?? map, "a rule needs an 'id' (letters, digits, '-', '_', '.')");
         }

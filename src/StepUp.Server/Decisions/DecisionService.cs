@@ -17,21 +17,10 @@ internal sealed class DecisionService(PolicyHost policies, IAuditAppender audit,
     public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, CancellationToken cancellationToken)
     {
         var active = policies.Current;
+        // Risk signals (SPEC §5) are computed here once the risk engine exists; until then every
+        // signal is bound to its "did not fire" value, as conditions expect.
         var input = request.Input;
-        var risk = RiskSignals.None;
-        if (!ReferenceEquals(input.Risk, risk))
-        {
-            input = new DecisionInput
-            {
-                Subject = input.Subject,
-                Action = input.Action,
-                Resource = input.Resource,
-                Context = input.Context,
-                Risk = risk,
-                Now = input.Now,
-            };
-        }
-
+        var risk = input.Risk;
         var evaluation = PolicyEngine.Evaluate(active.Policy, input);
         var decisionId = StepUp.Core.Audit.EventId.New(time);
         var outcome = new DecisionOutcome(decisionId, evaluation, risk, caller.App);
