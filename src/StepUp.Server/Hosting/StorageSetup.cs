@@ -19,6 +19,7 @@ internal static class StorageSetup
         services.AddSingleton(sp => new SqliteAuditAppender(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuditAppender>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditAppenderStats>(sp => sp.GetRequiredService<SqliteAuditAppender>());
+        services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(sp => new AuditStoreVerifier(sp.GetRequiredService<IAuditReader>()));
         services.AddSingleton<IApiKeyStore>(sp => new SqliteApiKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));

@@ -12,7 +12,7 @@ namespace StepUp.Storage.Sqlite;
 /// writes it in one transaction on one dedicated connection (<c>synchronous=FULL</c>: one fsync per
 /// batch), then completes the callers. A failed commit fails only that batch's callers.
 /// </summary>
-public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppenderStats, IAsyncDisposable, IDisposable
+public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppenderStats, IAuditFeed, IAsyncDisposable, IDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly int _maxBatchSize;
@@ -22,6 +22,8 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
     private long _commits;
     private long _eventsAppended;
     private long _lastCommitLatencyTicks;
+    private long _committedSeq;
+    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     /// <summary>Opens the writer connection and starts the writer loop.</summary>
@@ -52,7 +54,26 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
             throw;
         }
 
+        _committedSeq = new SqliteAuditReader(database).GetHeadAsync().GetAwaiter().GetResult().Seq;
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <inheritdoc/>
+    public long CommittedSeq => Interlocked.Read(ref _committedSeq);
+
+    /// <inheritdoc/>
+    public async Task WaitForCommitAsync(long afterSeq, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref _committed);
+            if (CommittedSeq > afterSeq)
+            {
+                return;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -215,6 +236,13 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
         }
 
         Interlocked.Add(ref _eventsAppended, events);
+        var last = results[^1];
+        if (last.Length > 0)
+        {
+            Interlocked.Exchange(ref _committedSeq, last[^1].Seq);
+            Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+
         failure = null!;
         return true;
     }
