@@ -23,6 +23,10 @@ public sealed class StepUpServerOptions
     public StorageOptions Storage { get; set; } = new();
 
     public GeoIpOptions GeoIp { get; set; } = new();
+
+    public AuditOptions Audit { get; set; } = new();
+
+    public SecretsOptions Secrets { get; set; } = new();
 }
 
 /// <summary><c>StepUp:Storage</c>.</summary>
