@@ -17,9 +17,11 @@ internal static class Program
             PolicyTestCommand.Create(output),
             PolicyExplainCommand.Create(output, error),
         };
-        var audit = new Command("audit", "Verify the audit trail")
+        var audit = new Command("audit", "Verify, export and maintain the audit trail")
         {
             AuditVerifyCommand.Create(output),
+            AuditEraseCommand.Create(output),
+            AuditHoldCommand.Create(output),
         };
         return new RootCommand("StepUp: step-up authentication and audit") { policy, audit };
     }

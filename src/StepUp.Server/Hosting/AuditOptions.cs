@@ -14,4 +14,7 @@ public sealed class AuditOptions
 
     /// <summary>Audit sinks (webhook, syslog), each filtered by event type.</summary>
     public List<AuditSinkOptions> Sinks { get; set; } = [];
+
+    /// <summary>Payload retention per event type.</summary>
+    public RetentionOptions Retention { get; set; } = new();
 }

@@ -45,6 +45,8 @@ internal static partial class ServerSetup
         services.AddSingleton<PolicyHost>();
         services.AddHostedService<PolicyReloader>();
         services.AddSingleton<DecisionService>();
+        services.AddSingleton<StepUp.Server.Audit.Retention.RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StepUp.Server.Audit.Retention.RetentionService>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JsonOutput.SerializerOptions.Encoder);
         services.AddOpenApi();
         return builder;

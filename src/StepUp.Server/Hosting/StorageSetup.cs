@@ -23,6 +23,7 @@ internal static class StorageSetup
         services.AddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(sp => new AuditStoreVerifier(sp.GetRequiredService<IAuditReader>()));
         services.AddSingleton<IApiKeyStore>(sp => new SqliteApiKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<StepUp.Storage.Retention.IAuditRetention>(sp => new StepUp.Storage.Retention.SqliteAuditRetention(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
