@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the suite needs (later issues add postgresql, chromium, nginx, prometheus, ...).
-APT_PACKAGES=(sqlite3)
+APT_PACKAGES=(sqlite3 chromium)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -2,8 +2,27 @@ using BenchmarkDotNet.Running;
 
 namespace StepUp.Benchmarks;
 
-/// <summary>Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/StepUp.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/StepUp.Benchmarks -- --filter '*'</c>.
+/// <c>-- alloc</c> instead prints where policy evaluation allocates (see <see cref="AllocationProbe"/>);
+/// <c>-- cpu</c> prints thread CPU time per evaluation, for busy machines (see <see cref="CpuTimeProbe"/>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["alloc"])
+        {
+            AllocationProbe.Run();
+            return;
+        }
+
+        if (args is ["cpu"])
+        {
+            CpuTimeProbe.Run();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -20,6 +20,7 @@ internal static class Program
         var audit = new Command("audit", "Verify, export and maintain the audit trail")
         {
             AuditVerifyCommand.Create(output),
+            AuditExportCommand.Create(output, error),
             AuditEraseCommand.Create(output),
             AuditHoldCommand.Create(output),
         };

@@ -1,16 +1,27 @@
 using StepUp.Core.Audit;
+using StepUp.Core.Audit.Checkpoints;
+using StepUp.Core.Security;
+using StepUp.Storage.Checkpoints;
+using StepUp.Storage.Keys;
 
 namespace StepUp.Storage;
 
-/// <summary>Verifies the whole stored chain (<c>GET /v1/audit/verify</c>, <c>stepup audit verify</c>) by streaming it.</summary>
+/// <summary>
+/// Verifies the whole stored chain (<c>GET /v1/audit/verify</c>, <c>stepup audit verify</c>) by
+/// streaming it: digests, hashes, seq continuity, and every checkpoint's signature and covered
+/// seq/hash, with the store's audit keys unless others are given.
+/// </summary>
 public sealed class AuditStoreVerifier
 {
     private readonly IAuditReader _reader;
+    private readonly ISigningKeyStore? _keys;
 
-    public AuditStoreVerifier(IAuditReader reader)
+    /// <summary>A verifier over <paramref name="reader"/> that takes checkpoint keys from <paramref name="keys"/> (none when null).</summary>
+    public AuditStoreVerifier(IAuditReader reader, ISigningKeyStore? keys = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         _reader = reader;
+        _keys = keys;
     }
 
     /// <summary>Checks every stored event from seq 1 (or from <paramref name="fromSeq"/> with a known previous hash).</summary>
@@ -18,19 +29,25 @@ public sealed class AuditStoreVerifier
     /// <param name="expectedPrevHash">The hash the first checked event must link to (genesis for seq 1; a checkpoint's hash after pruning; null to trust it).</param>
     /// <param name="progress">Told the seq of each verified event (for progress output on long runs).</param>
     /// <param name="cancellationToken">Stops the scan.</param>
-    public async Task<AuditVerification> VerifyAsync(long fromSeq = 1, string? expectedPrevHash = AuditChain.GenesisHash, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(long fromSeq = 1, string? expectedPrevHash = AuditChain.GenesisHash, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        VerifyAsync(new AuditStoreVerifyOptions { FromSeq = fromSeq, ExpectedPrevHash = expectedPrevHash, Progress = progress }, cancellationToken);
+
+    /// <summary>Checks the stored chain with explicit keys and anchors.</summary>
+    public async Task<AuditVerification> VerifyAsync(AuditStoreVerifyOptions options, CancellationToken cancellationToken = default)
     {
-        var verifier = new AuditChainVerifier(fromSeq, expectedPrevHash);
+        ArgumentNullException.ThrowIfNull(options);
+        using var storeKeys = options.Keys is null ? await LoadKeysAsync(cancellationToken) : null;
+        var verifier = new AuditChainVerifier(options.FromSeq, options.ExpectedPrevHash, options.Keys ?? storeKeys, options.Anchors);
         try
         {
-            await foreach (var evt in _reader.ReadRangeAsync(fromSeq, cancellationToken))
+            await foreach (var evt in _reader.ReadRangeAsync(options.FromSeq, cancellationToken))
             {
                 if (!verifier.Add(evt))
                 {
                     break;
                 }
 
-                progress?.Report(evt.Seq);
+                options.Progress?.Report(evt.Seq);
             }
         }
         catch (AuditEventFormatException ex)
@@ -39,6 +56,17 @@ public sealed class AuditStoreVerifier
             verifier.AddMalformed(ex.Seq);
         }
 
-        return verifier.Result;
+        return verifier.Complete();
+    }
+
+    private async Task<CheckpointKeyRing> LoadKeysAsync(CancellationToken cancellationToken)
+    {
+        if (_keys is null)
+        {
+            return CheckpointKeyRing.Empty();
+        }
+
+        var keys = await _keys.ListAsync(SigningKeyPurposes.Audit, cancellationToken);
+        return new CheckpointKeyRing(keys.Select(k => k.PublicKey));
     }
 }

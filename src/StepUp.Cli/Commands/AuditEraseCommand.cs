@@ -15,8 +15,9 @@ internal static class AuditEraseCommand
     public static Command Create(TextWriter output)
     {
         var subject = new Option<string>("--subject") { Description = "The subject whose event payloads are erased", Required = true };
+        var reference = new Option<string>("--reference") { Description = "The privacy request's reference, recorded in the audit.erased event (the subject id is not)" };
         var database = AuditDatabaseOption.Create();
-        var command = new Command("erase", "Erase a subject's event payloads (privacy request)") { subject, database };
+        var command = new Command("erase", "Erase a subject's event payloads (privacy request)") { subject, reference, database };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var db = AuditDatabaseOption.Open(parse.GetValue(database), output);
@@ -39,7 +40,7 @@ internal static class AuditEraseCommand
 
             await using var appender = new SqliteAuditAppender(db, TimeProvider.System);
             var actor = new JsonObject { ["tool"] = "stepup audit erase" };
-            await appender.AppendAsync(RetentionEvents.Erased("privacy_request", count, actor, subjectId: subjectId), cancellationToken);
+            await appender.AppendAsync(RetentionEvents.Erased("privacy_request", count, actor, reference: parse.GetValue(reference)), cancellationToken);
             output.WriteLine($"erased {count} event payload(s) of subject {subjectId}");
             return 0;
         });

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using StepUp.Core.Policy;
 using StepUp.Core.Policy.Conditions;
@@ -94,7 +93,7 @@ public static class DecisionRequestReader
         }
 
         var ip = OptionalString(json, "ip", "context.ip", errors);
-        if (ip is not null && !IPAddress.TryParse(ip, out _))
+        if (ip is not null && !StepUp.Core.Policy.Conditions.IpAddressParser.TryParse(ip, out _, out _))
         {
             errors.Add(new FieldError("context.ip", "must be an IPv4 or IPv6 address"));
         }
@@ -238,7 +237,9 @@ public static class DecisionRequestReader
         return value.ValueKind switch
         {
             JsonValueKind.String => CelValue.FromString(value.GetString()!),
-            JsonValueKind.Number => CelValue.FromDouble(value.GetDouble()),
+            JsonValueKind.Number => double.IsFinite(value.GetDouble())
+                ? CelValue.FromDouble(value.GetDouble())
+                : throw new JsonException("a number is out of the range of a double"),
             JsonValueKind.True => CelValue.True,
             JsonValueKind.False => CelValue.False,
             JsonValueKind.Array => CelValue.FromList(value.EnumerateArray().Select(item => ToValue(item, depth + 1)).ToArray()),

@@ -36,6 +36,7 @@ public enum ElevationMismatch
 {
     None,
     App,
+    Subject,
     Session,
     Revoked,
     Consumed,

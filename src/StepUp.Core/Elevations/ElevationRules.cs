@@ -3,19 +3,25 @@ using StepUp.Core.Policy;
 namespace StepUp.Core.Elevations;
 
 /// <summary>
-/// SPEC §2 "satisfies": same app and session; level ≥ required; a required method was used;
+/// SPEC §2 "satisfies": same app, subject and session (a session id reused by another subject never
+/// inherits an elevation); level ≥ required; a required method was used;
 /// <c>now − auth_time ≤ max_age</c> (the smallest of every applying rule); same action; same
 /// resource (type, id, attribute digest) when bound. Checked in that order, first mismatch wins.
 /// </summary>
 public static class ElevationRules
 {
-    public static ElevationMismatch Check(Elevation elevation, string app, string? sessionId, string action, ResourceBinding? resource, PolicyEvaluation requirement, DateTimeOffset now)
+    public static ElevationMismatch Check(Elevation elevation, string app, string subjectId, string? sessionId, string action, ResourceBinding? resource, PolicyEvaluation requirement, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(elevation);
         ArgumentNullException.ThrowIfNull(requirement);
         if (elevation.App != app)
         {
             return ElevationMismatch.App;
+        }
+
+        if (elevation.SubjectId != subjectId)
+        {
+            return ElevationMismatch.Subject;
         }
 
         if (sessionId is null || elevation.SessionId != sessionId)

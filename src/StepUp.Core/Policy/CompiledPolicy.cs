@@ -3,7 +3,7 @@ namespace StepUp.Core.Policy;
 /// <summary>A validated, compiled policy file. Immutable: a reload builds a new one and swaps it in.</summary>
 public sealed class CompiledPolicy
 {
-    /// <summary>Lowercase hex SHA-256 of the file's bytes: the <c>policy_version</c> of decisions.</summary>
+    /// <summary>Lowercase hex SHA-256 of the file's text (UTF-8, without a BOM): the <c>policy_version</c> of decisions.</summary>
     public required string Version { get; init; }
 
     public required string Source { get; init; }

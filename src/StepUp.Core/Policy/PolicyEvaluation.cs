@@ -13,6 +13,22 @@ public sealed class PolicyEvaluation
 
     internal PolicyEvaluation(CompiledPolicy policy) => _policy = policy;
 
+    /// <summary>
+    /// A bare step-up requirement, for checks the policy does not cover (e.g. the built-in rule that
+    /// changing factors needs a fresh aal2): the level's methods, no resource binding.
+    /// </summary>
+    public static PolicyEvaluation Requirement(CompiledPolicy policy, AssuranceLevel level, TimeSpan maxAge)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new PolicyEvaluation(policy)
+        {
+            Effect = RuleEffect.StepUp,
+            Level = level,
+            Methods = policy.Levels.TryGetValue(level, out var requirement) ? requirement.Methods : StepUpMethods.WebAuthn,
+            MaxAge = maxAge,
+        };
+    }
+
     public CompiledPolicy Policy => _policy;
 
     /// <summary>allow, step_up or deny, before elevations are considered.</summary>

@@ -20,7 +20,7 @@ internal static class ApiKeyEndpoints
     public static void MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/v1/apikeys").RequireScope(ApiKeyScopes.Admin).WithTags("API keys");
-        keys.MapPost("", CreateAsync).WithName("CreateApiKey");
+        keys.MapPost("", CreateAsync).WithName("CreateApiKey").Produces(StatusCodes.Status201Created);
         keys.MapGet("", ListAsync).WithName("ListApiKeys");
         keys.MapDelete("/{id}", RevokeAsync).WithName("RevokeApiKey");
     }
@@ -35,62 +35,22 @@ internal static class ApiKeyEndpoints
 
         var caller = http.Caller();
         var errors = new List<FieldError>();
-        string? name, appName;
-        List<string> scopes = [];
+        CreateKeyRequest? create;
         using (document)
         {
             var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return Problems.Result(ProblemCode.ValidationFailed, "the body must be a JSON object");
-            }
-
-            var fields = RequestJson.Read(() => new[] { StringField(root, "name", errors), StringField(root, "app", errors) }, out problem);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            name = fields![0];
-            appName = fields[1];
-
-            if (!root.TryGetProperty("scopes", out var scopesJson) || scopesJson.ValueKind != JsonValueKind.Array || scopesJson.GetArrayLength() == 0)
-            {
-                errors.Add(new FieldError("scopes", "is required: a non-empty list of decisions, factors, audit:read, admin"));
-            }
-            else
-            {
-                foreach (var item in scopesJson.EnumerateArray())
-                {
-                    var scope = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-                    if (scope is null || !ApiKeyScopes.IsKnown(scope))
-                    {
-                        errors.Add(new FieldError("scopes", $"unknown scope (allowed: {string.Join(", ", ApiKeyScopes.All)})"));
-                        break;
-                    }
-
-                    if (!caller.Has(scope))
-                    {
-                        errors.Add(new FieldError("scopes", $"cannot grant '{scope}': the calling key does not hold it"));
-                        break;
-                    }
-
-                    if (!scopes.Contains(scope))
-                    {
-                        scopes.Add(scope);
-                    }
-                }
-            }
+            create = RequestJson.Read(() => ReadCreate(root, caller, errors), out problem);
         }
 
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (name, appName, scopes) = create!;
         if (appName is not null && !IsAppName(appName))
         {
             errors.Add(new FieldError("app", "letters, digits, '-', '_' and '.', at most 64"));
-        }
-
-        if (appName is not null && !CanManage(caller, appName))
-        {
-            return Problems.Result(ProblemCode.InsufficientScope, "this key can only manage keys of its own app");
         }
 
         if (errors.Count > 0 || name is null || appName is null)
@@ -98,10 +58,16 @@ internal static class ApiKeyEndpoints
             return Problems.Result(ProblemCode.ValidationFailed, "see errors", errors);
         }
 
+        if (!CanManage(caller, appName))
+        {
+            return Problems.Result(ProblemCode.InsufficientScope, "this key can only manage keys of its own app");
+        }
+
         var (record, secret) = await store.CreateAsync(name, appName, scopes, http.RequestAborted);
         await audit.AppendAsync(KeyEvent("apikey.created", caller, record), http.RequestAborted);
         var json = ToJson(record);
         json["key"] = secret;
+        http.Response.Headers.CacheControl = "no-store"; // the secret is shown once and must not be cached
         return Results.Json(json, statusCode: StatusCodes.Status201Created);
     }
 
@@ -135,6 +101,50 @@ internal static class ApiKeyEndpoints
         }
 
         return Results.NoContent();
+    }
+
+    private sealed record CreateKeyRequest(string? Name, string? App, List<string> Scopes);
+
+    /// <summary>Reads <c>{ name, app, scopes }</c>, naming every bad field in <paramref name="errors"/>.</summary>
+    private static CreateKeyRequest ReadCreate(JsonElement root, ApiCaller caller, List<FieldError> errors)
+    {
+        var scopes = new List<string>();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new FieldError("$", "the body must be a JSON object"));
+            return new CreateKeyRequest(null, null, scopes);
+        }
+
+        var name = StringField(root, "name", errors);
+        var app = StringField(root, "app", errors);
+        if (!root.TryGetProperty("scopes", out var scopesJson) || scopesJson.ValueKind != JsonValueKind.Array || scopesJson.GetArrayLength() == 0)
+        {
+            errors.Add(new FieldError("scopes", "is required: a non-empty list of decisions, factors, audit:read, admin"));
+            return new CreateKeyRequest(name, app, scopes);
+        }
+
+        foreach (var item in scopesJson.EnumerateArray())
+        {
+            var scope = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+            if (scope is null || !ApiKeyScopes.IsKnown(scope))
+            {
+                errors.Add(new FieldError("scopes", $"unknown scope (allowed: {string.Join(", ", ApiKeyScopes.All)})"));
+                break;
+            }
+
+            if (!caller.Has(scope))
+            {
+                errors.Add(new FieldError("scopes", $"cannot grant '{scope}': the calling key does not hold it"));
+                break;
+            }
+
+            if (!scopes.Contains(scope))
+            {
+                scopes.Add(scope);
+            }
+        }
+
+        return new CreateKeyRequest(name, app, scopes);
     }
 
     private static bool CanManage(ApiCaller caller, string app) =>

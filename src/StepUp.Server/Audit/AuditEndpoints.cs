@@ -75,6 +75,7 @@ internal static class AuditEndpoints
             ["events_verified"] = result.EventsVerified,
             ["last_seq"] = result.LastSeq,
         };
+        Checkpoints.CheckpointVerificationJson.AddTo(json, result);
         if (result.FirstBadSeq is { } bad)
         {
             json["first_bad_seq"] = bad;
@@ -101,6 +102,12 @@ internal static class AuditEndpoints
         return Results.Json(json);
     }
 
+    /// <summary>RFC 3339 date-times: a 'T', seconds, optional fraction, and a zone (Z or ±hh:mm).</summary>
+    private static readonly string[] Rfc3339Formats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
     private static bool TryTime(string? text, out DateTimeOffset? time)
     {
         time = null;
@@ -109,7 +116,7 @@ internal static class AuditEndpoints
             return true;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (DateTimeOffset.TryParseExact(text, Rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var parsed))
         {
             time = parsed;
             return true;

@@ -18,8 +18,8 @@ internal static class DecisionAudit
         var evaluation = outcome.Evaluation;
         var payload = new JsonObject
         {
-            ["outcome"] = outcome.Effect,
-            ["severity"] = evaluation.Effect == RuleEffect.Deny ? "medium" : "info",
+            ["outcome"] = outcome.EffectName,
+            ["severity"] = outcome.Effect == RuleEffect.Deny ? "medium" : "info",
             ["app"] = outcome.App,
             ["subject"] = Subject(input.Subject),
             ["action"] = input.Action,
@@ -44,21 +44,32 @@ internal static class DecisionAudit
             rules.Add(rule.Id);
         }
 
-        var decision = new JsonObject { ["effect"] = outcome.Effect, ["rules"] = rules };
+        var decision = new JsonObject { ["effect"] = outcome.EffectName, ["rules"] = rules };
         if (evaluation.Effect == RuleEffect.StepUp)
         {
+            decision["policy_effect"] = "step_up";
             decision["level"] = evaluation.Level.ToName();
             decision["methods"] = new JsonArray(evaluation.Methods.ToNames().Select(m => (JsonNode?)m).ToArray());
             decision["max_age"] = (long)evaluation.MaxAge.TotalSeconds;
         }
 
         var reasons = new JsonArray();
-        foreach (var reason in evaluation.Reasons)
+        foreach (var reason in outcome.Reasons)
         {
             reasons.Add(reason);
         }
 
         decision["reasons"] = reasons;
+        if (outcome.Elevation is { } elevation)
+        {
+            decision["elevation_id"] = elevation.Id;
+        }
+
+        if (outcome.Challenge is { } issued)
+        {
+            payload["challenge"] = new JsonObject { ["id"] = issued.Challenge.Id };
+        }
+
         payload["decision"] = decision;
         payload["risk"] = Risk(outcome.Risk);
         payload["input"] = DecisionInputJson.ToJson(input);

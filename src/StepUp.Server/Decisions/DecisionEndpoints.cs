@@ -1,5 +1,6 @@
 using StepUp.Core.Security;
 using System.Text.Json;
+using StepUp.Core.Audit;
 using StepUp.Core.Decisions;
 using StepUp.Core.Policy;
 using StepUp.Server.Errors;
@@ -50,7 +51,7 @@ internal static class DecisionEndpoints
             return Problems.Result(ProblemCode.ValidationFailed, "see errors", errors);
         }
 
-        var outcome = await decisions.DecideAsync(http.Caller(), request, http.RequestAborted);
+        var outcome = await decisions.DecideAsync(http.Caller(), request, $"{http.Request.Scheme}://{http.Request.Host}", http.RequestAborted);
         return new DecisionResult(outcome);
     }
 
@@ -65,7 +66,7 @@ internal static class DecisionEndpoints
             var evaluation = outcome.Evaluation;
             await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.WriterOptions);
             writer.WriteStartObject();
-            writer.WriteString("decision", outcome.Effect);
+            writer.WriteString("decision", outcome.EffectName);
             writer.WriteString("decision_id", outcome.DecisionId);
             writer.WriteStartArray("rules");
             foreach (var rule in evaluation.AppliedRules)
@@ -75,7 +76,7 @@ internal static class DecisionEndpoints
 
             writer.WriteEndArray();
             writer.WriteStartArray("reasons");
-            foreach (var reason in evaluation.Reasons)
+            foreach (var reason in outcome.Reasons)
             {
                 writer.WriteStringValue(reason);
             }
@@ -92,7 +93,7 @@ internal static class DecisionEndpoints
 
             writer.WriteEndArray();
             writer.WriteEndObject();
-            if (evaluation.Effect == RuleEffect.StepUp)
+            if (outcome.Effect == RuleEffect.StepUp)
             {
                 var maxAge = (long)evaluation.MaxAge.TotalSeconds;
                 writer.WriteStartObject("required");
@@ -113,6 +114,23 @@ internal static class DecisionEndpoints
 
                 writer.WriteBoolean("once", evaluation.Once);
                 writer.WriteEndObject();
+                if (outcome.Challenge is { } issued)
+                {
+                    writer.WriteStartObject("challenge");
+                    writer.WriteString("id", issued.Challenge.Id);
+                    writer.WriteString("url", issued.Url);
+                    writer.WriteString("expires_at", AuditTime.ToText(issued.Challenge.ExpiresAt));
+                    writer.WriteStartArray("available_methods");
+                    foreach (var method in issued.Challenge.AvailableMethods.ToNames())
+                    {
+                        writer.WriteStringValue(method);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteBoolean("enrollment_required", issued.Challenge.AvailableMethods == StepUpMethods.None);
+                    writer.WriteEndObject();
+                }
+
                 writer.WriteString("www_authenticate", StepUpChallengeHeader.Format(evaluation.Level.ToAcr(), maxAge));
             }
 

@@ -1,20 +1,33 @@
 using StepUp.Core.Audit;
 using StepUp.Core.Decisions;
+using StepUp.Core.Elevations;
 using StepUp.Core.Policy;
 using StepUp.Core.Risk;
+using StepUp.Server.Challenges;
+using StepUp.Server.Elevations;
 using StepUp.Server.Policies;
 using StepUp.Server.Security;
 using StepUp.Storage;
+using StepUp.Storage.StepUps;
 
 namespace StepUp.Server.Decisions;
 
 /// <summary>
-/// Decides one request: policy (the active one, read once) plus risk, then audits the decision
-/// durably before the caller may answer.
+/// Decides one request: lockout, policy (the active one, read once) and risk; a step-up that an
+/// elevation satisfies becomes allow, any other gets a challenge. Every event of the decision is
+/// appended in one call (consecutive seqs, one commit) before the caller may answer.
 /// </summary>
-internal sealed class DecisionService(PolicyHost policies, IAuditAppender audit, TimeProvider time)
+internal sealed class DecisionService(
+    PolicyHost policies,
+    ISubjectStore subjects,
+    ElevationResolver elevations,
+    ChallengeIssuer challenges,
+    IAuditAppender audit,
+    TimeProvider time)
 {
-    public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, CancellationToken cancellationToken)
+    public const string SubjectLockedReason = "subject_locked";
+
+    public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, string requestBaseUrl, CancellationToken cancellationToken)
     {
         var active = policies.Current;
         // Risk signals (SPEC §5) are computed here once the risk engine exists; until then every
@@ -23,8 +36,32 @@ internal sealed class DecisionService(PolicyHost policies, IAuditAppender audit,
         var risk = input.Risk;
         var evaluation = PolicyEngine.Evaluate(active.Policy, input);
         var decisionId = StepUp.Core.Audit.EventId.New(time);
+        var events = new List<AuditEventDraft>(3);
         var outcome = new DecisionOutcome(decisionId, evaluation, risk, caller.App);
-        await audit.AppendAsync(DecisionAudit.Evaluated(outcome, input), cancellationToken);
+
+        var lockout = await subjects.GetAsync(input.Subject.Id, cancellationToken);
+        if (lockout.IsLocked(time.GetUtcNow()))
+        {
+            outcome = outcome with { Effect = RuleEffect.Deny, ExtraReason = SubjectLockedReason, LockedUntil = lockout.LockedUntil };
+        }
+        else if (evaluation.Effect == RuleEffect.StepUp)
+        {
+            var match = await elevations.ResolveAsync(caller.App, input, evaluation, request.ElevationToken, cancellationToken);
+            events.AddRange(match.Events);
+            if (match.Used is { } used)
+            {
+                outcome = outcome with { Effect = RuleEffect.Allow, Elevation = used };
+            }
+            else
+            {
+                var issued = await challenges.IssueAsync(caller.App, decisionId, input, evaluation, requestBaseUrl, cancellationToken);
+                outcome = outcome with { Challenge = issued };
+                events.Add(ChallengeIssuer.CreatedEvent(issued));
+            }
+        }
+
+        events.Insert(0, DecisionAudit.Evaluated(outcome, input));
+        await audit.AppendAsync(events, cancellationToken);
         return outcome;
     }
 }
@@ -32,10 +69,43 @@ internal sealed class DecisionService(PolicyHost policies, IAuditAppender audit,
 /// <summary>A decision as answered and audited.</summary>
 internal sealed record DecisionOutcome(string DecisionId, PolicyEvaluation Evaluation, RiskSignals Risk, string App)
 {
-    public string Effect => Evaluation.Effect switch
+    /// <summary>The final effect: the policy's, unless a lockout denies or an elevation allows.</summary>
+    public RuleEffect Effect { get; init; } = Evaluation.Effect;
+
+    /// <summary>A reason beyond the rules' (e.g. <c>subject_locked</c>).</summary>
+    public string? ExtraReason { get; init; }
+
+    public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>The elevation that satisfied the step-up, if one did.</summary>
+    public Elevation? Elevation { get; init; }
+
+    /// <summary>The challenge created for a step-up.</summary>
+    public IssuedChallenge? Challenge { get; init; }
+
+    public string EffectName => Effect switch
     {
         RuleEffect.Allow => "allow",
         RuleEffect.StepUp => "step_up",
         _ => "deny",
     };
+
+    public IReadOnlyList<string> Reasons
+    {
+        get
+        {
+            var reasons = Evaluation.Reasons.ToList();
+            if (ExtraReason is not null)
+            {
+                reasons.Add(ExtraReason);
+            }
+
+            if (Elevation is not null)
+            {
+                reasons.Add($"satisfied by elevation {Elevation.Id} ({Elevation.Level.ToName()}, {string.Join(" ", Elevation.Amr)})");
+            }
+
+            return reasons;
+        }
+    }
 }

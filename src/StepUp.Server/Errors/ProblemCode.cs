@@ -20,4 +20,15 @@ public sealed record ProblemCode(string Code, int Status, string Title)
     public static readonly ProblemCode MethodNotAllowed = new("SU1013", 405, "Method not allowed");
     public static readonly ProblemCode PolicyInvalid = new("SU1020", 422, "Invalid policy");
     public static readonly ProblemCode StorageUnavailable = new("SU1030", 503, "Storage unavailable");
+    public static readonly ProblemCode WrongAnswer = new("SU1040", 422, "Verification failed");
+    public static readonly ProblemCode ChallengeExpired = new("SU1041", 410, "Challenge expired");
+    public static readonly ProblemCode ChallengeLocked = new("SU1042", 423, "Challenge locked");
+    public static readonly ProblemCode SubjectLocked = new("SU1043", 423, "Subject locked");
+    public static readonly ProblemCode ChallengeNotPending = new("SU1044", 409, "Challenge already answered");
+    public static readonly ProblemCode StepUpMethodNotAllowed = new("SU1045", 422, "Method not allowed for this challenge");
+    public static readonly ProblemCode MalformedVerification = new("SU1046", 400, "Malformed verification");
+    public static readonly ProblemCode FactorStepUpRequired = new("SU1047", 403, "Step-up required to change factors");
+    public static readonly ProblemCode EnrollmentFailed = new("SU1048", 422, "Enrolment failed");
+    public static readonly ProblemCode ReturnToNotAllowed = new("SU1060", 400, "Return address not allowed");
+    public static readonly ProblemCode RelaySuspected = new("SU1061", 403, "Refused from this location");
 }

@@ -3,7 +3,7 @@ using StepUp.Storage;
 
 namespace StepUp.Server.Health;
 
-/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (storage reachable, policy loaded).</summary>
+/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (storage reachable; the policy is loaded before the server listens).</summary>
 internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)

@@ -20,7 +20,11 @@ internal static partial class ServerSetup
 
     public static WebApplicationBuilder AddStepUpServer(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        // Default to localhost:8080 only when nothing else says where to listen (--urls,
+        // ASPNETCORE_URLS, or the HTTP_PORTS/HTTPS_PORTS that .NET container images set).
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) &&
+            string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.HttpPortsKey]) &&
+            string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.HttpsPortsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
@@ -29,6 +33,8 @@ internal static partial class ServerSetup
         builder.Services.AddOptions<StepUpServerOptions>()
             .Bind(section)
             .Validate(o => o.MaxRequestBytes is >= 1024 and <= 64 * 1024 * 1024, "StepUp:MaxRequestBytes must be between 1 KiB and 64 MiB")
+            .Validate(o => o.Audit.Retention.Interval >= TimeSpan.FromSeconds(1), "StepUp:Audit:Retention:Interval must be at least 1 second")
+            .Validate(o => o.Audit.Retention.Default > TimeSpan.Zero && o.Audit.Retention.Types.Values.All(v => v > TimeSpan.Zero), "StepUp:Audit:Retention durations must be positive")
             .ValidateOnStart();
         var maxBytes = section.GetValue<long?>(nameof(StepUpServerOptions.MaxRequestBytes)) ?? new StepUpServerOptions().MaxRequestBytes;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -40,14 +46,19 @@ internal static partial class ServerSetup
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddStepUpStorage(section);
+        StepUp.Server.Keys.KeysSetup.AddStepUpSigningKeys(services);
+        StepUp.Server.Audit.Checkpoints.CheckpointSetup.AddStepUpCheckpoints(services);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<JsonBody>();
         services.AddSingleton<PolicyHost>();
         services.AddHostedService<PolicyReloader>();
+        services.AddStepUpChallenges();
         services.AddSingleton<DecisionService>();
+        StepUp.Server.Audit.Sinks.AuditSinkSetup.AddStepUpAuditSinks(services);
         services.AddSingleton<StepUp.Server.Audit.Retention.RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<StepUp.Server.Audit.Retention.RetentionService>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JsonOutput.SerializerOptions.Encoder);
+        StepUp.Server.Audit.Export.AuditExportServices.AddAuditExport(services);
         services.AddOpenApi();
         return builder;
     }
@@ -57,10 +68,17 @@ internal static partial class ServerSetup
         app.UseStepUpErrors();
         app.MapOpenApi();
         app.MapHealthEndpoints();
+        StepUp.Server.Keys.JwksEndpoints.MapJwksEndpoint(app);
         app.MapDecisionEndpoints();
+        StepUp.Server.Challenges.ChallengeEndpoints.MapChallengeEndpoints(app);
+        StepUp.Server.Factors.FactorEndpoints.MapFactorEndpoints(app);
+        StepUp.Server.Elevations.ElevationEndpoints.MapElevationEndpoints(app);
         app.MapApiKeyEndpoints();
         app.MapPolicyEndpoints();
         app.MapAuditEndpoints();
+        StepUp.Server.Audit.Export.AuditExportEndpoints.MapAuditExportEndpoints(app);
+        StepUp.Server.Audit.Stream.AuditStreamEndpoints.MapAuditStreamEndpoints(app);
+        StepUp.Server.Audit.Sinks.AuditSinkEndpoints.MapAuditSinkEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }

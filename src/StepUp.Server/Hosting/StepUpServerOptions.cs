@@ -27,6 +27,11 @@ public sealed class StepUpServerOptions
     public AuditOptions Audit { get; set; } = new();
 
     public SecretsOptions Secrets { get; set; } = new();
+
+    public WebAuthnOptions WebAuthn { get; set; } = new();
+
+    /// <summary>Origins (scheme, host, port) hosted pages may send users back to with <c>return_to</c>.</summary>
+    public List<string> AllowedReturnOrigins { get; set; } = [];
 }
 
 /// <summary><c>StepUp:Storage</c>.</summary>

@@ -5,7 +5,7 @@ namespace StepUp.Server.Http;
 /// <summary>
 /// The one place where reading a parsed JSON document may fail with an exception: System.Text.Json
 /// throws when a string escapes an unpaired surrogate (<c>"\ud800"</c>), which is invalid Unicode
-/// (422), and a hostile document may nest too deep (400).
+/// (422), and a hostile document may nest too deep or hold a number beyond a double (400).
 /// </summary>
 internal static class RequestJson
 {
@@ -23,7 +23,7 @@ internal static class RequestJson
         }
         catch (System.Text.Json.JsonException)
         {
-            problem = Problems.Result(ProblemCode.MalformedJson, "the JSON nests too deep");
+            problem = Problems.Result(ProblemCode.MalformedJson, "the JSON nests too deep or holds a number out of range");
         }
 
         return null;

@@ -59,20 +59,33 @@ internal static class PolicyEndpoints
         var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         if (http.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
         {
+            JsonDocument document;
             try
             {
-                using var document = JsonDocument.Parse(text);
-                if (document.RootElement.ValueKind != JsonValueKind.Object ||
-                    !document.RootElement.TryGetProperty("policy", out var policyText) || policyText.ValueKind != JsonValueKind.String)
-                {
-                    return Problems.Result(ProblemCode.ValidationFailed, "send { \"policy\": \"<YAML>\" } or the YAML itself", [new("policy", "is required")]);
-                }
-
-                text = policyText.GetString()!;
+                document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 24 });
             }
             catch (JsonException)
             {
                 return Problems.Result(ProblemCode.MalformedJson);
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                var candidate = Http.RequestJson.Read(
+                    () => root.ValueKind == JsonValueKind.Object && root.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null,
+                    out var problem);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                if (candidate is null)
+                {
+                    return Problems.Result(ProblemCode.ValidationFailed, "send { \"policy\": \"<YAML>\" } or the YAML itself", [new("policy", "is required")]);
+                }
+
+                text = candidate;
             }
         }
 

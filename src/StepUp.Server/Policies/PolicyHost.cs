@@ -42,7 +42,7 @@ internal sealed partial class PolicyHost(
         {
             await AuditRejectedAsync(result, cancellationToken);
             var errors = string.Join(Environment.NewLine, result.Errors);
-            throw new InvalidOperationException($"The policy {Path} is invalid:{Environment.NewLine}{errors}");
+            throw new InvalidPolicyException($"The policy {Path} is invalid:{Environment.NewLine}{errors}");
         }
 
         await ActivateAsync(result, "startup", cancellationToken);

@@ -6,14 +6,15 @@ namespace StepUp.Storage.Retention;
 /// <summary>The <c>audit.erased</c> event that every erasure writes about itself.</summary>
 public static class RetentionEvents
 {
-    public static AuditEventDraft Erased(string reason, long count, JsonObject actor, string? subjectId = null, string? type = null, DateTimeOffset? before = null)
+    /// <remarks>The erased subject's id is deliberately not recorded (not even hashed: ids are guessable);
+    /// <paramref name="reference"/> carries the privacy request's own reference instead.</remarks>
+    public static AuditEventDraft Erased(string reason, long count, JsonObject actor, string? reference = null, string? type = null, DateTimeOffset? before = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var erasure = new JsonObject { ["count"] = count };
-        if (subjectId is not null)
+        if (reference is not null)
         {
-            // The subject id is what was erased; the request itself is recorded by its digest only.
-            erasure["subject_digest"] = StepUp.Core.Security.Digests.Sha256Hex(subjectId);
+            erasure["reference"] = reference;
         }
 
         if (type is not null)

@@ -60,6 +60,20 @@ public sealed class SqliteAuditReader : IAuditReader
             command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
         }
 
+        if (query.Since is not null || query.Until is not null)
+        {
+            // The same window as a seq range, so (subject_id, seq) and the other (column, seq) indexes
+            // seek straight to it: subject + time queries stay fast at millions of events.
+            var window = await SqliteSeqWindow.FindAsync(connection, query.Since, query.Until, cancellationToken);
+            sql.Append(" AND seq >= $window_from");
+            command.Parameters.AddWithValue("$window_from", window.From);
+            if (window.Before is { } windowBefore)
+            {
+                sql.Append(" AND seq < $window_before");
+                command.Parameters.AddWithValue("$window_before", windowBefore);
+            }
+        }
+
         if (before is { } seq)
         {
             sql.Append(" AND seq < $before");

@@ -92,6 +92,50 @@ public class BadInputTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Decide_NumberBeyondDouble_Is400()
+    {
+        var (status, problem) = await PostAsync("{\"subject\": {\"id\": \"a\", \"attributes\": {\"n\": 1e400}}, \"action\": \"x.y\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("SU1001", problem["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("010.0.0.1")]
+    [InlineData("::1%eth0")]
+    public async Task Decide_NonCanonicalIp_Is422(string ip)
+    {
+        var (status, problem) = await PostAsync("{\"subject\": {\"id\": \"a\"}, \"action\": \"x.y\", \"context\": {\"ip\": \"" + ip + "\"}}");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("context.ip", problem["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task CreateKey_UnpairedSurrogate_Is422()
+    {
+        var response = await server.Client().PostAsync("/v1/apikeys", new StringContent("{\"name\": \"x\", \"app\": \"a\", \"scopes\": [\"\\ud800\"]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("SU1005", (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ValidatePolicy_UnpairedSurrogate_Is422()
+    {
+        var response = await server.Client().PostAsync("/v1/policy/validate", new StringContent("{\"policy\": \"\\ud800\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("SU1005", (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("since=2026-11-22")]
+    [InlineData("until=11/22/2026")]
+    public async Task AuditEvents_NonRfc3339Time_Is400(string query)
+    {
+        var response = await server.Client().GetAsync("/v1/audit/events?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Decide_OversizedBody_Is413()
     {
         var padding = new string('a', 1024 * 1024);

@@ -69,7 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        for (var attempt = 0; attempt < 600; attempt++)
         {
             if (process.HasExited)
             {
@@ -83,16 +83,16 @@ public sealed class ServerProcess : IAsyncDisposable
                     return server;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or too busy to answer within the probe's timeout
             }
 
             await Task.Delay(100);
         }
 
         await server.DisposeAsync();
-        throw new TimeoutException("the server did not answer /healthz within 30 s:\n" + server.Output);
+        throw new TimeoutException("the server did not answer /healthz within 60 s:\n" + server.Output);
     }
 
     public HttpClient Client()

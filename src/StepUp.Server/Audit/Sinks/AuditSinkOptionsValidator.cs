@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+using StepUp.Server.Hosting;
+
+namespace StepUp.Server.Audit.Sinks;
+
+/// <summary>Checks <c>StepUp:Audit:Sinks</c> at start and reports every problem at once.</summary>
+internal sealed class AuditSinkOptionsValidator : IValidateOptions<StepUpServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StepUpServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        SinkDefinition.CreateAll(options.Audit.Sinks, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

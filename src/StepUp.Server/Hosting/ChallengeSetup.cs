@@ -1,0 +1,33 @@
+using StepUp.Server.Challenges;
+using StepUp.Server.Elevations;
+using StepUp.Storage.Sqlite;
+using StepUp.Storage.Sqlite.StepUps;
+using StepUp.Storage.StepUps;
+
+namespace StepUp.Server.Hosting;
+
+/// <summary>Registers step-ups: stores, challenge issuing, elevations and their tokens.</summary>
+internal static class ChallengeSetup
+{
+    public static IServiceCollection AddStepUpChallenges(this IServiceCollection services)
+    {
+        services.AddSingleton<ISubjectStore>(sp => new SqliteSubjectStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IFactorStore>(sp => new SqliteFactorStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IChallengeStore>(sp => new SqliteChallengeStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IElevationStore>(sp => new SqliteElevationStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IEnrollmentStore>(sp => new SqliteEnrollmentStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<ChallengeIssuer>();
+        services.AddSingleton<RelyingParty>();
+        services.AddSingleton(sp => new RecoveryCodeKey(sp.GetRequiredService<StepUp.Core.Security.SecretBox>().DeriveKey("recovery-codes")));
+        services.AddSingleton<TotpCheck>();
+        services.AddSingleton<RecoveryCodeCheck>();
+        services.AddSingleton<WebAuthnCheck>();
+        services.AddSingleton<ChallengeVerifier>();
+        services.AddSingleton<StepUp.Server.Factors.FactorEnrollment>();
+        services.AddSingleton<StepUp.Server.Factors.FactorChangeGuard>();
+        services.AddSingleton<StepUp.Server.Factors.EnrollmentLinks>();
+        services.AddSingleton<ElevationTokens>();
+        services.AddSingleton<ElevationResolver>();
+        return services;
+    }
+}
