@@ -6,11 +6,20 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n==> %s\n' "$*"; }
 
-# Debian packages the suite needs (later issues add postgresql, chromium, nginx, prometheus, ...).
-APT_PACKAGES=(sqlite3 chromium)
+# What the suite needs, as "command:Debian package": a package is installed only when its command
+# is missing (so a NodeSource node that ships its own npm is left alone).
+NEEDS=(
+  sqlite3:sqlite3          # SQLite shell (operations docs, debugging)
+  chromium:chromium        # headless browser tests (Playwright drives Debian's Chromium)
+  rsyslogd:rsyslog         # the syslog sink's real receiver
+  oathtool:oathtool        # TOTP oracle
+  rsvg-convert:librsvg2-bin zbarimg:zbar-tools   # QR code rendering and decoding
+  mmdblookup:mmdb-bin      # MaxMind DB oracle
+  node:nodejs npm:npm      # @simplewebauthn/server and jose cross-checks
+)
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+for need in "${NEEDS[@]}"; do
+  command -v "${need%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${need%%:*}" ] || missing+=("${need#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"

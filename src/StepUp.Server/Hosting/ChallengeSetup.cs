@@ -28,6 +28,8 @@ internal static class ChallengeSetup
         services.AddSingleton<StepUp.Server.Factors.EnrollmentLinks>();
         services.AddSingleton<ElevationTokens>();
         services.AddSingleton<ElevationResolver>();
+        services.AddSingleton<TokenKeyRotation>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRotation>());
         return services;
     }
 }

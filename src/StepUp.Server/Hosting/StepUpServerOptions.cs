@@ -30,6 +30,8 @@ public sealed class StepUpServerOptions
 
     public WebAuthnOptions WebAuthn { get; set; } = new();
 
+    public TokenOptions Tokens { get; set; } = new();
+
     /// <summary>Origins (scheme, host, port) hosted pages may send users back to with <c>return_to</c>.</summary>
     public List<string> AllowedReturnOrigins { get; set; } = [];
 }

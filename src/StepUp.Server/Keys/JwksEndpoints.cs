@@ -14,10 +14,10 @@ internal static class JwksEndpoints
     public static void MapJwksEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet(Path, JwksAsync).WithTags("Keys").WithName("Jwks");
 
-    private static async Task<IResult> JwksAsync(SigningKeyService keys, HttpContext http)
+    private static async Task<IResult> JwksAsync(SigningKeyService keys, StepUp.Server.Elevations.TokenKeyRotation rotation, HttpContext http)
     {
         var records = await keys.ListAsync(http.RequestAborted);
-        var document = JsonWebKeySet.ToJson(records.Select(r => r.PublicKey));
+        var document = JsonWebKeySet.ToJson(records.Where(rotation.IsPublished).Select(r => r.PublicKey));
         // Keys change rarely (rotation); a short cache keeps verifiers from hammering the endpoint.
         http.Response.Headers.CacheControl = "public, max-age=300";
         return Results.Text(document.ToJsonString(), "application/json");
