@@ -170,7 +170,7 @@ public sealed class AuditChainVerifier
             else
             {
                 Fail(AuditVerificationReasons.AnchorMissing, Invariant(
-                    $"the chain ends at seq {_expectedSeq - 1}, but the anchor file holds a checkpoint at seq {anchor.Seq} (covering seq {anchor.CheckpointSeq}, signed {AuditTime.ToText(statement.Time)}): the database was truncated or rolled back"));
+                    $"the chain ends at seq {_expectedSeq - 1}, but the anchor file holds a checkpoint at seq {anchor.Seq} (covering seq {anchor.CheckpointSeq}, signed {AuditTime.ToText(statement.Time)})"));
             }
         }
 

@@ -8,7 +8,17 @@ public sealed partial class GeoIpDatabase
     private static GeoIpMetadata ReadMetadata(ReadOnlySpan<byte> section)
     {
         // The metadata uses the data-section encoding with its own start as offset 0.
-        if (MmdbDecoder.Decode(section, 0) is not IReadOnlyDictionary<string, object> map)
+        object decoded;
+        try
+        {
+            decoded = MmdbDecoder.Decode(section, 0);
+        }
+        catch (GeoIpFormatException e)
+        {
+            throw new GeoIpFormatException("metadata section: " + e.Message, e);
+        }
+
+        if (decoded is not IReadOnlyDictionary<string, object> map)
         {
             throw new GeoIpFormatException("metadata is not a map");
         }

@@ -21,12 +21,12 @@ public sealed partial class GeoIpDatabase
         {
             address.TryWriteBytes(bytes, out var written);
             var ipv4 = written == 4 ? bytes[..4] : bytes.Slice(12, 4);
-            var start = Metadata.IpVersion == 6 ? _ipv4Start : 0;
+            var start = _ipVersion == 6 ? _ipv4Start : 0;
             (record, prefixLength) = Walk(ipv4, start);
         }
         else if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            if (Metadata.IpVersion == 4)
+            if (_ipVersion == 4)
             {
                 return GeoIpResult<T>.NotFound(0);
             }
@@ -41,7 +41,7 @@ public sealed partial class GeoIpDatabase
 
         if (record < _nodeCount)
         {
-            return GeoIpResult<T>.Corrupt($"search tree is deeper than the {prefixLength}-bit address");
+            return TreeError<T>(TreeFault.TooDeep, record, prefixLength);
         }
 
         if (record == _nodeCount)
@@ -52,12 +52,12 @@ public sealed partial class GeoIpDatabase
         var offset = (long)record - _nodeCount - DataSeparatorBytes;
         if (offset < 0)
         {
-            return GeoIpResult<T>.Corrupt($"search tree record {record} points into the data section separator");
+            return TreeError<T>(TreeFault.IntoSeparator, record, prefixLength);
         }
 
         if (offset >= _dataLength)
         {
-            return GeoIpResult<T>.Corrupt($"search tree record {record} points past the end of the data section");
+            return TreeError<T>(TreeFault.PastData, record, prefixLength);
         }
 
         try
@@ -66,9 +66,25 @@ public sealed partial class GeoIpDatabase
         }
         catch (GeoIpFormatException e)
         {
-            return GeoIpResult<T>.Corrupt(e.Message);
+            return GeoIpResult<T>.Corrupt("data section: " + e.Message);
         }
     }
+
+    private enum TreeFault
+    {
+        TooDeep,
+        IntoSeparator,
+        PastData,
+    }
+
+    // Out of line so the lookup path carries no message formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static GeoIpResult<T> TreeError<T>(TreeFault fault, uint record, int bits) => GeoIpResult<T>.Corrupt(fault switch
+    {
+        TreeFault.TooDeep => $"search tree is deeper than the {bits}-bit address",
+        TreeFault.IntoSeparator => $"search tree record {record} points into the data section separator",
+        _ => $"search tree record {record} points past the end of the data section",
+    });
 
     /// <summary>
     /// Follows the address bits from <paramref name="node"/> until a record is not a node; at most
@@ -121,5 +137,5 @@ public sealed partial class GeoIpDatabase
 
     /// <summary>The node (or terminal record) that 96 zero bits lead to: where IPv4 lookups start in an IPv6 tree.</summary>
     private (uint Record, int Depth) FindIpv4Start() =>
-        Metadata.IpVersion == 4 ? (0, 0) : Walk(stackalloc byte[Ipv4SubtreeDepth / 8], 0);
+        _ipVersion == 4 ? (0, 0) : Walk(stackalloc byte[Ipv4SubtreeDepth / 8], 0);
 }

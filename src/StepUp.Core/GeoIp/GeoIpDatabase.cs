@@ -22,6 +22,7 @@ public sealed partial class GeoIpDatabase
     private readonly byte[] _file;
     private readonly uint _nodeCount;
     private readonly int _recordSize;
+    private readonly int _ipVersion;
     private readonly int _treeBytes;
     private readonly int _dataStart;
     private readonly int _dataLength;
@@ -39,6 +40,7 @@ public sealed partial class GeoIpDatabase
 
         _nodeCount = Metadata.NodeCount;
         _recordSize = Metadata.RecordSize;
+        _ipVersion = Metadata.IpVersion;
         var treeBytes = (long)_nodeCount * _recordSize / 4;
         if (_nodeCount == 0 || treeBytes + DataSeparatorBytes > markerStart)
         {

@@ -3,14 +3,18 @@ using System.Text;
 
 namespace StepUp.Core.GeoIp;
 
-/// <summary>Turns the data-section value at an offset into a lookup result value; throws <see cref="GeoIpFormatException"/>.</summary>
+/// <summary>
+/// Turns the data-section value at an offset into a lookup result value; throws
+/// <see cref="GeoIpFormatException"/>. Implementations are structs so each lookup path is
+/// compiled for its reader rather than shared.
+/// </summary>
 internal interface IRecordReader<T>
 {
     static abstract T Read(ReadOnlySpan<byte> data, int offset);
 }
 
 /// <summary>The whole record as an object graph.</summary>
-internal sealed class FullRecord : IRecordReader<object>
+internal readonly struct FullRecord : IRecordReader<object>
 {
     public static object Read(ReadOnlySpan<byte> data, int offset) => MmdbDecoder.Decode(data, offset);
 }
@@ -19,7 +23,7 @@ internal sealed class FullRecord : IRecordReader<object>
 /// City fields, read by walking the record map and skipping every value it does not need, so a
 /// lookup allocates only the city name. A field of an unexpected type is treated as absent.
 /// </summary>
-internal sealed class CityRecord : IRecordReader<GeoIpCity>
+internal readonly struct CityRecord : IRecordReader<GeoIpCity>
 {
     public static GeoIpCity Read(ReadOnlySpan<byte> data, int offset)
     {
@@ -66,7 +70,7 @@ internal sealed class CityRecord : IRecordReader<GeoIpCity>
 }
 
 /// <summary>ASN fields.</summary>
-internal sealed class AsnRecord : IRecordReader<GeoIpAsn>
+internal readonly struct AsnRecord : IRecordReader<GeoIpAsn>
 {
     public static GeoIpAsn Read(ReadOnlySpan<byte> data, int offset)
     {
@@ -95,7 +99,7 @@ internal sealed class AsnRecord : IRecordReader<GeoIpAsn>
 }
 
 /// <summary>Anonymous-IP flags.</summary>
-internal sealed class AnonymousIpRecord : IRecordReader<GeoIpAnonymousIp>
+internal readonly struct AnonymousIpRecord : IRecordReader<GeoIpAnonymousIp>
 {
     public static GeoIpAnonymousIp Read(ReadOnlySpan<byte> data, int offset)
     {
@@ -181,7 +185,7 @@ internal struct RecordMap
         // the entry it wanted never walks that value at all.
         if (_pendingValue >= 0)
         {
-            _pos = MmdbData.Skip(data, _pendingValue, 1, ref budget);
+            _pos = MmdbData.Skip(data, _pendingValue, ref budget);
         }
 
         _index++;

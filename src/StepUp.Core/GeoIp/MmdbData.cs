@@ -77,8 +77,11 @@ internal struct MmdbBudget
 /// </summary>
 internal static class MmdbData
 {
-    /// <summary>Deepest map/array nesting accepted (libmaxminddb's limit).</summary>
-    public const int MaxDepth = 512;
+    /// <summary>
+    /// Deepest map/array nesting accepted. Real databases nest about five levels; libmaxminddb
+    /// allows 512, but 128 keeps a recursive decode well inside a small thread stack.
+    /// </summary>
+    public const int MaxDepth = 128;
 
     /// <summary>Reads the field header at <paramref name="pos"/> without following pointers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,55 +288,56 @@ internal static class MmdbData
         return Payload(data, field);
     }
 
-    /// <summary>Returns the offset just past the field at <paramref name="pos"/>, without following pointers.</summary>
-    public static int Skip(ReadOnlySpan<byte> data, int pos, int depth, ref MmdbBudget budget)
+    /// <summary>
+    /// Returns the offset just past the field at <paramref name="pos"/>, without following
+    /// pointers. Iterative: it only counts the items still to pass (a map adds two per entry, an
+    /// array one per item), so nesting costs no stack; the budget bounds the work.
+    /// </summary>
+    public static int Skip(ReadOnlySpan<byte> data, int pos, ref MmdbBudget budget)
     {
-        budget.TakeValue();
-
-        // A pointer is skipped by its length alone: 001SSVVV plus SS + 1 bytes; its target is not read.
-        if ((uint)pos < (uint)data.Length && data[pos] is >= 0x20 and < 0x40)
+        long remaining = 1;
+        while (remaining > 0)
         {
-            var end = pos + 2 + ((data[pos] >> 3) & 0x3);
-            if (end > data.Length)
+            remaining--;
+            budget.TakeValue();
+            if ((uint)pos < (uint)data.Length && data[pos] is >= 0x20 and < 0x40)
             {
-                MmdbErrors.CutOff("pointer", pos);
+                // A pointer is passed by its length alone (001SSVVV plus SS + 1 bytes); its target is not read.
+                var end = pos + 2 + ((data[pos] >> 3) & 0x3);
+                if (end > data.Length)
+                {
+                    MmdbErrors.CutOff("pointer", pos);
+                }
+
+                pos = end;
+                continue;
             }
 
-            return end;
+            var field = ReadControl(data, pos);
+            switch (field.Type)
+            {
+                case MmdbType.Map:
+                case MmdbType.Array:
+                    CheckCount(data, field, budget);
+                    remaining += field.Type == MmdbType.Map ? 2L * field.Size : field.Size;
+                    pos = field.Payload;
+                    break;
+                case MmdbType.Boolean:
+                    CheckScalar(data, field);
+                    pos = field.Payload;
+                    break;
+                case MmdbType.DataCacheContainer:
+                case MmdbType.EndMarker:
+                    MmdbErrors.NotAValue(field.Type, pos);
+                    break;
+                default:
+                    CheckScalar(data, field);
+                    pos = field.Payload + field.Size;
+                    break;
+            }
         }
 
-        var field = ReadControl(data, pos);
-        switch (field.Type)
-        {
-            case MmdbType.Pointer:
-                return field.Payload;
-            case MmdbType.Map:
-            case MmdbType.Array:
-                if (depth >= MaxDepth)
-                {
-                    MmdbErrors.TooDeep();
-                }
-
-                CheckCount(data, field, budget);
-                var next = field.Payload;
-                var items = field.Type == MmdbType.Map ? 2 * field.Size : field.Size;
-                for (var i = 0; i < items; i++)
-                {
-                    next = Skip(data, next, depth + 1, ref budget);
-                }
-
-                return next;
-            case MmdbType.Boolean:
-                CheckScalar(data, field);
-                return field.Payload;
-            case MmdbType.DataCacheContainer:
-            case MmdbType.EndMarker:
-                MmdbErrors.NotAValue(field.Type, pos);
-                return 0;
-            default:
-                CheckScalar(data, field);
-                return field.Payload + field.Size;
-        }
+        return pos;
     }
 
     /// <summary>The spec's name for a type, for error messages.</summary>

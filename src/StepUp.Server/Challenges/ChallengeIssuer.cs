@@ -29,7 +29,7 @@ internal sealed class ChallengeIssuer(IChallengeStore challenges, IFactorStore f
     public async Task<IssuedChallenge> IssueAsync(string app, string decisionId, DecisionInput input, PolicyEvaluation evaluation, string requestBaseUrl, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var available = await AvailableMethodsAsync(input.Subject.Id, cancellationToken) & evaluation.Methods;
+        var available = await AvailableMethodsAsync(app, input.Subject.Id, cancellationToken) & evaluation.Methods;
         var secret = RandomTokens.UrlSafe(32);
         var challenge = new Challenge
         {
@@ -63,8 +63,9 @@ internal sealed class ChallengeIssuer(IChallengeStore challenges, IFactorStore f
     }
 
     /// <summary>The methods a subject can answer with: active TOTP and WebAuthn factors, unused recovery codes.</summary>
-    public async Task<StepUpMethods> AvailableMethodsAsync(string subjectId, CancellationToken cancellationToken)
+    public async Task<StepUpMethods> AvailableMethodsAsync(string app, string subjectId, CancellationToken cancellationToken)
     {
+        subjectId = Factors.SubjectKey.For(app, subjectId);
         var methods = StepUpMethods.None;
         foreach (var factor in await factors.ListAsync(subjectId, cancellationToken))
         {

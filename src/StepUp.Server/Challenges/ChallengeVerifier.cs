@@ -58,7 +58,8 @@ internal sealed class ChallengeVerifier(
                 return new VerifyResult(VerifyStatus.NotPending) { Challenge = challenge };
         }
 
-        var lockout = await subjects.GetAsync(challenge.SubjectId, cancellationToken);
+        var subjectKey = Factors.SubjectKey.For(challenge.App, challenge.SubjectId);
+        var lockout = await subjects.GetAsync(subjectKey, cancellationToken);
         if (lockout.IsLocked(now))
         {
             return new VerifyResult(VerifyStatus.SubjectLocked) { Challenge = challenge, RetryAfter = RemainingOrOne(lockout.LockedUntil!.Value, now) };
@@ -71,8 +72,8 @@ internal sealed class ChallengeVerifier(
 
         var check = request.Method switch
         {
-            StepUpMethods.Totp => await totp.CheckAsync(challenge.SubjectId, request.Code, cancellationToken),
-            StepUpMethods.RecoveryCode => await recoveryCodes.CheckAsync(challenge.SubjectId, request.Code, cancellationToken),
+            StepUpMethods.Totp => await totp.CheckAsync(subjectKey, request.Code, cancellationToken),
+            StepUpMethods.RecoveryCode => await recoveryCodes.CheckAsync(subjectKey, request.Code, cancellationToken),
             _ => await webAuthn.CheckAssertionAsync(challenge, request.Credential, cancellationToken),
         };
         var policy = policies.Current.Policy;
@@ -94,7 +95,7 @@ internal sealed class ChallengeVerifier(
             return new VerifyResult(VerifyStatus.NotPending) { Challenge = challenge }; // a concurrent answer won
         }
 
-        await subjects.RecordSuccessAsync(challenge.SubjectId, now, cancellationToken);
+        await subjects.RecordSuccessAsync(Factors.SubjectKey.For(challenge.App, challenge.SubjectId), now, cancellationToken);
         var elevation = new Elevation
         {
             Id = "el_" + RandomTokens.UrlSafe(18),
@@ -128,7 +129,7 @@ internal sealed class ChallengeVerifier(
     private async Task<VerifyResult> FailAsync(Challenge challenge, StepUpMethods method, string reason, CompiledPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var updated = await challenges.RecordFailureAsync(challenge.Id, now, cancellationToken) ?? challenge;
-        var lockout = await subjects.RecordFailureAsync(challenge.SubjectId, policy.Lockout.Threshold, policy.Lockout.BackoffMin, policy.Lockout.BackoffMax, now, cancellationToken);
+        var lockout = await subjects.RecordFailureAsync(Factors.SubjectKey.For(challenge.App, challenge.SubjectId), policy.Lockout.Threshold, policy.Lockout.BackoffMin, policy.Lockout.BackoffMax, now, cancellationToken);
         var events = new List<AuditEventDraft>
         {
             Event(AuditEventTypes.ChallengeFailed, updated, "failure", "medium", reason, method, updated.Attempts),

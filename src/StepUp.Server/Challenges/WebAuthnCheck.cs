@@ -22,7 +22,7 @@ internal sealed class WebAuthnCheck(IChallengeStore challenges, IFactorStore fac
     {
         var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(ChallengeBytes);
         await challenges.SetWebAuthnChallengeAsync(challenge.Id, bytes, cancellationToken);
-        var credentials = await CredentialsAsync(challenge.SubjectId, cancellationToken);
+        var credentials = await CredentialsAsync(challenge, cancellationToken);
         return new WebAuthnRequestOptions
         {
             Challenge = bytes,
@@ -45,7 +45,7 @@ internal sealed class WebAuthnCheck(IChallengeStore challenges, IFactorStore fac
             return MethodCheck.Fail("webauthn_no_pending_challenge");
         }
 
-        var credentials = await CredentialsAsync(challenge.SubjectId, cancellationToken);
+        var credentials = await CredentialsAsync(challenge, cancellationToken);
         if (!WebAuthnAssertionResponse.TryParse(json, out var response))
         {
             return MethodCheck.Fail("webauthn_malformed");
@@ -72,19 +72,23 @@ internal sealed class WebAuthnCheck(IChallengeStore challenges, IFactorStore fac
             PublicKey = factor.PublicKey!,
             SignCount = (uint)(factor.SignCount ?? 0),
             BackupEligible = factor.BackupEligible ?? false,
-            UserHandle = RelyingParty.UserHandle(challenge.SubjectId),
+            UserHandle = RelyingParty.UserHandle(Factors.SubjectKey.For(challenge.App, challenge.SubjectId)),
         });
         if (!result.Succeeded)
         {
             return MethodCheck.Fail(result.Error!);
         }
 
-        await factors.UpdateWebAuthnAsync(factor.Id, result.SignCount, result.BackupState, time.GetUtcNow(), cancellationToken);
+        if (!await factors.UpdateWebAuthnAsync(factor.Id, factor.SignCount ?? 0, result.SignCount, result.BackupState, time.GetUtcNow(), cancellationToken))
+        {
+            return MethodCheck.Fail("webauthn_sign_count_regressed"); // a concurrent assertion used this count
+        }
+
         return new MethodCheck(true, null, result.UserVerified, result.BackupEligible, factor.Id);
     }
 
-    private async Task<List<Factor>> CredentialsAsync(string subjectId, CancellationToken cancellationToken) =>
-        (await factors.ListAsync(subjectId, cancellationToken))
+    private async Task<List<Factor>> CredentialsAsync(Challenge challenge, CancellationToken cancellationToken) =>
+        (await factors.ListAsync(Factors.SubjectKey.For(challenge.App, challenge.SubjectId), cancellationToken))
             .Where(f => f.Type == FactorType.WebAuthn && f.Status == FactorStatus.Active && f.CredentialId is not null)
             .ToList();
 

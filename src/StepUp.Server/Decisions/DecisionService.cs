@@ -26,6 +26,10 @@ internal sealed class DecisionService(
     TimeProvider time)
 {
     public const string SubjectLockedReason = "subject_locked";
+    public const string BuiltInFactorRuleReason = "built-in: changing the factors of a subject that has one needs a fresh aal2";
+
+    private static bool IsFactorChange(string action) =>
+        action is Factors.FactorChangeGuard.EnrollAction or Factors.FactorChangeGuard.RemoveAction;
 
     public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, string requestBaseUrl, CancellationToken cancellationToken)
     {
@@ -35,11 +39,20 @@ internal sealed class DecisionService(
         var input = request.Input;
         var risk = input.Risk;
         var evaluation = PolicyEngine.Evaluate(active.Policy, input);
+        string? builtIn = null;
+        if (evaluation.Effect == RuleEffect.Allow && IsFactorChange(input.Action) &&
+            await challenges.AvailableMethodsAsync(caller.App, input.Subject.Id, cancellationToken) != StepUpMethods.None)
+        {
+            // SPEC §3.2: changing factors of a subject that has one needs a fresh aal2, policy or not.
+            evaluation = PolicyEvaluation.Requirement(active.Policy, AssuranceLevel.Aal2, Factors.FactorChangeGuard.BuiltInMaxAge);
+            builtIn = BuiltInFactorRuleReason;
+        }
+
         var decisionId = StepUp.Core.Audit.EventId.New(time);
         var events = new List<AuditEventDraft>(3);
-        var outcome = new DecisionOutcome(decisionId, evaluation, risk, caller.App);
+        var outcome = new DecisionOutcome(decisionId, evaluation, risk, caller.App) { ExtraReason = builtIn };
 
-        var lockout = await subjects.GetAsync(input.Subject.Id, cancellationToken);
+        var lockout = await subjects.GetAsync(Factors.SubjectKey.For(caller.App, input.Subject.Id), cancellationToken);
         if (lockout.IsLocked(time.GetUtcNow()))
         {
             outcome = outcome with { Effect = RuleEffect.Deny, ExtraReason = SubjectLockedReason, LockedUntil = lockout.LockedUntil };

@@ -51,10 +51,18 @@ internal static class ElevationEndpoints
     private static async Task<IResult> IntrospectAsync(HttpContext http, JsonBody body, ElevationTokens tokens, IElevationStore store, TimeProvider time)
     {
         string? token;
+        http.Response.Headers.CacheControl = "no-store";
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            token = form["token"];
+            try
+            {
+                var form = await http.Request.ReadFormAsync(http.RequestAborted);
+                token = form["token"];
+            }
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            {
+                return Problems.Result(ProblemCode.BadRequest, "the form body is malformed");
+            }
         }
         else
         {

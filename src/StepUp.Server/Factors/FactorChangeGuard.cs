@@ -14,7 +14,7 @@ namespace StepUp.Server.Factors;
 /// (header <c>X-StepUp-Elevation</c>) of that subject for that action; it must satisfy what the
 /// policy asks for the action, and at least the built-in fresh <c>aal2</c> (5 minutes).
 /// </summary>
-internal sealed class FactorChangeGuard(IFactorStore factors, ElevationTokens tokens, PolicyHost policies, TimeProvider time)
+internal sealed class FactorChangeGuard(IFactorStore factors, IElevationStore elevations, ElevationTokens tokens, PolicyHost policies, StepUp.Storage.IAuditAppender audit, TimeProvider time)
 {
     public const string Header = "X-StepUp-Elevation";
     public const string EnrollAction = "factors.enroll";
@@ -24,9 +24,10 @@ internal sealed class FactorChangeGuard(IFactorStore factors, ElevationTokens to
     /// <summary>True when the change may go ahead: the subject has no factor yet, or the token satisfies the requirement.</summary>
     public async Task<bool> AllowsAsync(string app, string subjectId, string action, string? token, CancellationToken cancellationToken)
     {
-        var existing = await factors.ListAsync(subjectId, cancellationToken);
+        var key = SubjectKey.For(app, subjectId);
+        var existing = await factors.ListAsync(key, cancellationToken);
         var hasFactor = existing.Any(f => f.Status == FactorStatus.Active) ||
-                        (await factors.RecoveryCodeHashesAsync(subjectId, cancellationToken)).Any(h => h is not null);
+                        (await factors.RecoveryCodeHashesAsync(key, cancellationToken)).Any(h => h is not null);
         if (!hasFactor)
         {
             return true;
@@ -42,7 +43,14 @@ internal sealed class FactorChangeGuard(IFactorStore factors, ElevationTokens to
         var evaluation = PolicyEngine.Evaluate(policy, input);
         var builtIn = PolicyEvaluation.Requirement(policy, AssuranceLevel.Aal2, BuiltInMaxAge);
         var now = time.GetUtcNow();
-        return ElevationRules.Check(elevation, app, subjectId, elevation.SessionId, action, null, builtIn, now) == ElevationMismatch.None &&
+        var satisfied = ElevationRules.Check(elevation, app, subjectId, elevation.SessionId, action, null, builtIn, now) == ElevationMismatch.None &&
                (evaluation.Effect != RuleEffect.StepUp || ElevationRules.Check(elevation, app, subjectId, elevation.SessionId, action, null, evaluation, now) == ElevationMismatch.None);
+        if (!satisfied || (elevation.Once && !await elevations.ConsumeAsync(elevation.Id, now, cancellationToken)))
+        {
+            return false;
+        }
+
+        await audit.AppendAsync(ElevationEvents.Used(elevation, input), cancellationToken);
+        return true;
     }
 }

@@ -35,12 +35,13 @@ internal static partial class FactorEndpoints
     private static async Task<IResult> GetSubjectAsync(HttpContext http, string subject, IFactorStore factors, ISubjectStore subjects, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        var lockout = await subjects.GetAsync(subject, http.RequestAborted);
-        var recovery = await factors.RecoveryCodeHashesAsync(subject, http.RequestAborted);
+        var key = SubjectKey.For(http.Caller().App, subject);
+        var lockout = await subjects.GetAsync(key, http.RequestAborted);
+        var recovery = await factors.RecoveryCodeHashesAsync(key, http.RequestAborted);
         var json = new JsonObject
         {
             ["id"] = subject,
-            ["factors"] = await FactorsJsonAsync(factors, subject, http.RequestAborted),
+            ["factors"] = await FactorsJsonAsync(factors, key, http.RequestAborted),
             ["recovery_codes_left"] = recovery.Count(h => h is not null),
             ["locked"] = lockout.IsLocked(now),
             ["consecutive_failures"] = lockout.ConsecutiveFailures,
@@ -55,12 +56,12 @@ internal static partial class FactorEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, string subject, IFactorStore factors) =>
-        Results.Json(new JsonObject { ["factors"] = await FactorsJsonAsync(factors, subject, http.RequestAborted) }, JsonOutput.SerializerOptions);
+        Results.Json(new JsonObject { ["factors"] = await FactorsJsonAsync(factors, SubjectKey.For(http.Caller().App, subject), http.RequestAborted) }, JsonOutput.SerializerOptions);
 
     private static async Task<IResult> UnlockAsync(HttpContext http, string subject, ISubjectStore subjects, IAuditAppender audit, TimeProvider time)
     {
-        var wasLocked = await subjects.UnlockAsync(subject, time.GetUtcNow(), http.RequestAborted);
         var caller = http.Caller();
+        var wasLocked = await subjects.UnlockAsync(SubjectKey.For(caller.App, subject), time.GetUtcNow(), http.RequestAborted);
         await audit.AppendAsync(new AuditEventDraft
         {
             Type = AuditEventTypes.SubjectUnlocked,
@@ -85,7 +86,7 @@ internal static partial class FactorEndpoints
         }
 
         var name = await OptionalNameAsync(http);
-        var totp = await enrollment.StartTotpAsync(subject, name, http.RequestAborted);
+        var totp = await enrollment.StartTotpAsync(http.Caller().App, subject, name, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store"; // the seed is shown once
         return Results.Json(new JsonObject
         {
@@ -116,7 +117,7 @@ internal static partial class FactorEndpoints
             return StepUpRequired(FactorChangeGuard.EnrollAction);
         }
 
-        return Results.Json(await enrollment.WebAuthnOptionsAsync(subject, http.RequestAborted), JsonOutput.SerializerOptions);
+        return Results.Json(await enrollment.WebAuthnOptionsAsync(http.Caller().App, subject, http.RequestAborted), JsonOutput.SerializerOptions);
     }
 
     private static async Task<IResult> RegisterWebAuthnAsync(HttpContext http, string subject, JsonBody body, FactorEnrollment enrollment, FactorChangeGuard guard)
@@ -177,8 +178,14 @@ internal static partial class FactorEndpoints
             : Problems.Result(ProblemCode.NotFound, "no such factor");
     }
 
-    private static async Task<IResult> EnrollmentAsync(HttpContext http, string subject, EnrollmentLinks links)
+    private static async Task<IResult> EnrollmentAsync(HttpContext http, string subject, EnrollmentLinks links, FactorChangeGuard guard)
     {
+        // A link lets whoever holds it add a factor: it needs what adding a factor needs.
+        if (!await guard.AllowsAsync(http.Caller().App, subject, FactorChangeGuard.EnrollAction, http.Request.Headers[FactorChangeGuard.Header], http.RequestAborted))
+        {
+            return StepUpRequired(FactorChangeGuard.EnrollAction);
+        }
+
         var (url, expiresAt) = await links.CreateAsync(http.Caller().App, subject, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(new JsonObject { ["url"] = url, ["expires_at"] = AuditTime.ToText(expiresAt) }, JsonOutput.SerializerOptions, statusCode: StatusCodes.Status201Created);

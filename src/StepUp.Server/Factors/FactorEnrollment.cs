@@ -31,7 +31,7 @@ internal sealed class FactorEnrollment(
 {
     public const string TotpIssuer = "StepUp";
 
-    public async Task<TotpEnrollment> StartTotpAsync(string subjectId, string? name, CancellationToken cancellationToken)
+    public async Task<TotpEnrollment> StartTotpAsync(string app, string subjectId, string? name, CancellationToken cancellationToken)
     {
         var id = "fct_" + RandomTokens.UrlSafe(12);
         var seed = TotpSecret.Generate();
@@ -40,7 +40,7 @@ internal sealed class FactorEnrollment(
             await factors.AddAsync(new Factor
             {
                 Id = id,
-                SubjectId = subjectId,
+                SubjectId = SubjectKey.For(app, subjectId),
                 Type = FactorType.Totp,
                 Name = string.IsNullOrWhiteSpace(name) ? "Authenticator app" : name,
                 Status = FactorStatus.Pending,
@@ -59,7 +59,7 @@ internal sealed class FactorEnrollment(
     /// <summary>Confirms a pending TOTP factor with a first code; false when the code or factor is wrong.</summary>
     public async Task<bool> ActivateTotpAsync(string app, string subjectId, string factorId, string? code, CancellationToken cancellationToken)
     {
-        var factor = await factors.GetAsync(subjectId, factorId, cancellationToken);
+        var factor = await factors.GetAsync(SubjectKey.For(app, subjectId), factorId, cancellationToken);
         if (factor is not { Type: FactorType.Totp, Status: FactorStatus.Pending, EncryptedSecret: { } sealedSeed } ||
             !secrets.TryOpen(sealedSeed, TotpCheck.SeedAssociatedData + factorId, out var seed))
         {
@@ -78,16 +78,17 @@ internal sealed class FactorEnrollment(
         return true;
     }
 
-    public async Task<JsonObject> WebAuthnOptionsAsync(string subjectId, CancellationToken cancellationToken)
+    public async Task<JsonObject> WebAuthnOptionsAsync(string app, string subjectId, CancellationToken cancellationToken)
     {
+        var key = SubjectKey.For(app, subjectId);
         var challenge = RandomNumberGenerator.GetBytes(WebAuthnCheck.ChallengeBytes);
-        await factors.AddRegistrationChallengeAsync(subjectId, challenge, time.GetUtcNow().AddMinutes(5), cancellationToken);
-        var existing = (await factors.ListAsync(subjectId, cancellationToken)).Where(f => f.CredentialId is not null);
+        await factors.AddRegistrationChallengeAsync(key, challenge, time.GetUtcNow().AddMinutes(5), cancellationToken);
+        var existing = (await factors.ListAsync(key, cancellationToken)).Where(f => f.CredentialId is not null);
         return new WebAuthnCreationOptions
         {
             RpId = rp.RpId,
             RpName = rp.RpName,
-            UserId = RelyingParty.UserHandle(subjectId),
+            UserId = RelyingParty.UserHandle(key),
             UserName = subjectId,
             UserDisplayName = subjectId,
             Challenge = challenge,
@@ -100,7 +101,8 @@ internal sealed class FactorEnrollment(
     /// <summary>Registers a passkey; returns the factor id, or the reason it was refused.</summary>
     public async Task<(string? FactorId, string? Error)> RegisterWebAuthnAsync(string app, string subjectId, JsonElement credential, string? name, CancellationToken cancellationToken)
     {
-        if (ChallengeOf(credential) is not { } challenge || !await factors.TakeRegistrationChallengeAsync(subjectId, challenge, time.GetUtcNow(), cancellationToken))
+        var key = SubjectKey.For(app, subjectId);
+        if (ChallengeOf(credential) is not { } challenge || !await factors.TakeRegistrationChallengeAsync(key, challenge, time.GetUtcNow(), cancellationToken))
         {
             return (null, "webauthn_unknown_challenge");
         }
@@ -124,10 +126,10 @@ internal sealed class FactorEnrollment(
 
         var id = "fct_" + RandomTokens.UrlSafe(12);
         var factorName = string.IsNullOrWhiteSpace(name) ? "Passkey" : name.Length > 100 ? name[..100] : name;
-        await factors.AddAsync(new Factor
+        if (!await TryAddAsync(new Factor
         {
             Id = id,
-            SubjectId = subjectId,
+            SubjectId = key,
             Type = FactorType.WebAuthn,
             Name = factorName,
             Status = FactorStatus.Active,
@@ -141,7 +143,11 @@ internal sealed class FactorEnrollment(
             BackupState = registered.BackupState,
             Aaguid = registered.Aaguid.ToString(),
             Transports = registered.Transports,
-        }, cancellationToken);
+        }, cancellationToken))
+        {
+            return (null, "webauthn_credential_in_use"); // registered concurrently by another request
+        }
+
         var enrolled = FactorEvent(AuditEventTypes.FactorEnrolled, app, subjectId, id, "webauthn", factorName);
         enrolled.Payload["factor"]!["backup_eligible"] = registered.BackupEligible;
         enrolled.Payload["factor"]!["attestation"] = registered.AttestationFormat;
@@ -152,7 +158,7 @@ internal sealed class FactorEnrollment(
     public async Task<IReadOnlyList<string>> NewRecoveryCodesAsync(string app, string subjectId, CancellationToken cancellationToken)
     {
         var set = RecoveryCodeSet.Generate(recoveryKey.Value);
-        await factors.ReplaceRecoveryCodesAsync(subjectId, set.Hashes, time.GetUtcNow(), cancellationToken);
+        await factors.ReplaceRecoveryCodesAsync(SubjectKey.For(app, subjectId), set.Hashes, time.GetUtcNow(), cancellationToken);
         var enrolled = FactorEvent(AuditEventTypes.FactorEnrolled, app, subjectId, "recovery_codes", "recovery_code", "Recovery codes");
         enrolled.Payload["factor"]!["count"] = set.Codes.Count;
         await audit.AppendAsync(enrolled, cancellationToken);
@@ -161,14 +167,29 @@ internal sealed class FactorEnrollment(
 
     public async Task<bool> RemoveAsync(string app, string subjectId, string factorId, CancellationToken cancellationToken)
     {
-        var factor = await factors.GetAsync(subjectId, factorId, cancellationToken);
-        if (factor is null || !await factors.RemoveAsync(subjectId, factorId, time.GetUtcNow(), cancellationToken))
+        var key = SubjectKey.For(app, subjectId);
+        var factor = await factors.GetAsync(key, factorId, cancellationToken);
+        if (factor is null || !await factors.RemoveAsync(key, factorId, time.GetUtcNow(), cancellationToken))
         {
             return false;
         }
 
         await audit.AppendAsync(FactorEvent(AuditEventTypes.FactorRemoved, app, subjectId, factorId, Factor.TypeName(factor.Type), factor.Name), cancellationToken);
         return true;
+    }
+
+    /// <summary>Adds a factor; false when its credential id was taken meanwhile (the unique constraint).</summary>
+    private async Task<bool> TryAddAsync(Factor factor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await factors.AddAsync(factor, cancellationToken);
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            return false;
+        }
     }
 
     /// <summary>The challenge inside a registration's clientDataJSON (to find the one StepUp issued).</summary>

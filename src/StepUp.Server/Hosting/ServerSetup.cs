@@ -73,6 +73,7 @@ internal static partial class ServerSetup
         StepUp.Server.Challenges.ChallengeEndpoints.MapChallengeEndpoints(app);
         StepUp.Server.Factors.FactorEndpoints.MapFactorEndpoints(app);
         StepUp.Server.Elevations.ElevationEndpoints.MapElevationEndpoints(app);
+        StepUp.Server.Pages.HostedPages.MapHostedPages(app);
         app.MapApiKeyEndpoints();
         app.MapPolicyEndpoints();
         app.MapAuditEndpoints();

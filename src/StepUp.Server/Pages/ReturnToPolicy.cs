@@ -25,7 +25,8 @@ internal sealed class ReturnToPolicy
         }
     }
 
-    public int Count => _origins.Count;
+    /// <summary>The allowed origins, normalised (<c>https://app.example:8443</c>).</summary>
+    public IReadOnlyList<string> Origins => _origins.Select(o => new UriBuilder(o.Scheme, o.Host, o.Port).Uri.GetLeftPart(UriPartial.Authority)).ToList();
 
     /// <summary>The URL to send the user to, normalised, or null when <paramref name="returnTo"/> is not allowed.</summary>
     public Uri? Check(string? returnTo)

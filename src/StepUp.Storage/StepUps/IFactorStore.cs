@@ -23,8 +23,12 @@ public interface IFactorStore
     /// </summary>
     Task<bool> TryAdvanceStepAsync(string factorId, long step, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a WebAuthn assertion's sign count and backup state.</summary>
-    Task UpdateWebAuthnAsync(string factorId, long signCount, bool backupState, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores a WebAuthn assertion's sign count and backup state, only if the stored count is still
+    /// the one the assertion was checked against (a conditional update: of two concurrent
+    /// assertions with one count, one wins; a lower count never overwrites a higher one).
+    /// </summary>
+    Task<bool> UpdateWebAuthnAsync(string factorId, long checkedSignCount, long signCount, bool backupState, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     Task<bool> RemoveAsync(string subjectId, string factorId, DateTimeOffset now, CancellationToken cancellationToken = default);
 

@@ -14,7 +14,7 @@ public interface ISubjectStore
     /// </summary>
     Task<SubjectLockout> RecordFailureAsync(string subjectId, int threshold, TimeSpan backoffMin, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>A successful verification ends the run of failures (the back-off history stays).</summary>
+    /// <summary>A successful verification ends the run of failures and resets the back-off.</summary>
     Task RecordSuccessAsync(string subjectId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Lifts a lockout and forgets the failures; returns whether the subject was locked.</summary>

@@ -163,7 +163,7 @@ public sealed class GeoIpSyntheticDatabaseTests
         data.Add("pointer cycle", [.. Header(MapType, 1), .. Str("self"), .. Ptr(0, 0)], 0);
         data.Add("pointer to pointer", [.. Ptr(2, 0), .. Ptr(4, 0), .. Str("x")], 0);
         data.Add("pointer past data", [.. Header(MapType, 1), .. Str("k"), .. Ptr(2_000, 0)], 0);
-        data.Add("nesting 600 deep", [.. Enumerable.Range(0, 600).SelectMany(_ => Header(ArrayType, 1)), .. U16(1)], 0);
+        data.Add("nesting 200 deep", [.. Enumerable.Range(0, 200).SelectMany(_ => Header(ArrayType, 1)), .. U16(1)], 0);
         data.Add("map of 16M pairs", [.. Header(MapType, 16_000_000), .. Str("k"), .. U16(1)], 0);
         data.Add("array of 16M items", [.. Header(ArrayType, 16_000_000), .. U16(1)], 0);
         data.Add("string past end", [.. Header(StringType, 500), .. "abc"u8], 0);
@@ -220,14 +220,27 @@ public sealed class GeoIpSyntheticDatabaseTests
         Assert.NotEqual(GeoIpStatus.NotFound, RunBounded(() => lookup.AnonymousIp(address)).Status);
     }
 
-    [Fact]
-    public void Lookup_AcceptsNestingAtTheDepthBound()
+    [Theory]
+    [InlineData(ArrayType)]
+    [InlineData(MapType)]
+    public void Lookup_DecodesNestingAtTheDepthBound_OnSmallStack(int container)
     {
-        byte[] data = [.. Enumerable.Range(0, 500).SelectMany(_ => Header(ArrayType, 1)), .. U16(1)];
+        // 128 nested containers (around the leaf) is the deepest accepted; decoding them must fit a
+        // 256 KiB thread stack (smaller than any .NET default) even in a Debug build, so the bound,
+        // not the stack, is what stops deeper data.
+        var level = container == ArrayType ? Header(ArrayType, 1) : [.. Header(MapType, 1), .. Str("k")];
+        byte[] data = [.. Enumerable.Range(0, 128).SelectMany(_ => level), .. U16(1)];
+        var database = GeoIpDatabase.FromBytes(MmdbBuilder.SingleRecord(data, 0));
+        var result = default(GeoIpResult<object>);
 
-        var result = GeoIpDatabase.FromBytes(MmdbBuilder.SingleRecord(data, 0)).Lookup(IPAddress.Loopback);
+        var thread = new Thread(() => result = database.Lookup(IPAddress.Loopback), 256 * 1024);
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(GeoIpStatus.Found, result.Status);
+        var deeper = GeoIpDatabase.FromBytes(MmdbBuilder.SingleRecord([.. level, .. data], 0)).Lookup(IPAddress.Loopback);
+        Assert.Equal(GeoIpStatus.Corrupt, deeper.Status);
+        Assert.Contains("deeper than 128", deeper.Error, StringComparison.Ordinal);
     }
 
     [Fact]

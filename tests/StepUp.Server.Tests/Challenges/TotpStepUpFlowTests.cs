@@ -194,4 +194,34 @@ public class TotpStepUpFlowTests(FakeClockServerFixture server) : IClassFixture<
         request.Headers.Add("X-StepUp-Elevation", token);
         Assert.Equal(HttpStatusCode.Created, (await server.Client().SendAsync(request)).StatusCode);
     }
+
+    [Fact]
+    public async Task Subjects_ArePerApp_AnotherAppSeesNoFactors_AndCannotLockOrAnswer()
+    {
+        var secret = await EnrollTotpAsync("zoe");
+        var other = server.Client(await server.CreateKeyAsync("app-iso", "decisions", "factors"));
+        var seen = await other.GetFromJsonAsync<JsonObject>("/v1/subjects/zoe");
+        Assert.Empty(seen!["factors"]!.AsArray());
+
+        var body = new { subject = new { id = "zoe", session_id = "s-iso" }, action = "payments.payees.add" };
+        var decision = await (await other.PostAsJsonAsync("/v1/decisions", body)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(decision!["challenge"]!["enrollment_required"]!.GetValue<bool>());
+        var id = decision["challenge"]!["id"]!.GetValue<string>();
+        var verify = await other.PostAsJsonAsync($"/v1/challenges/{id}/verify", new { method = "totp", code = Oathtool.Totp(secret, server.Clock.Now) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, verify.StatusCode);
+
+        var mine = await server.Client().GetFromJsonAsync<JsonObject>("/v1/subjects/zoe");
+        Assert.Single(mine!["factors"]!.AsArray());
+        Assert.Equal(0, mine["consecutive_failures"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task FactorChangeDecision_NeedsAal2_EvenWithoutAPolicyRule_OnceTheSubjectHasAFactor()
+    {
+        var before = await DecideAsync(new { subject = new { id = "abe", session_id = "s-b" }, action = "factors.remove" });
+        Assert.Equal("step_up", before["decision"]!.GetValue<string>()); // the example policy's factor-changes rule
+        await EnrollTotpAsync("abe");
+        var after = await DecideAsync(new { subject = new { id = "abe", session_id = "s-b" }, action = "factors.remove" });
+        Assert.Equal("aal2", after["required"]!["level"]!.GetValue<string>());
+    }
 }

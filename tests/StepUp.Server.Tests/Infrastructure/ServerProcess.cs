@@ -16,11 +16,11 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    private ServerProcess(Process process, string workingDirectory, int port)
+    private ServerProcess(Process process, string workingDirectory, string host, int port)
     {
         _process = process;
         WorkingDirectory = workingDirectory;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = new Uri($"http://{host}:{port}");
     }
 
     public string WorkingDirectory { get; }
@@ -40,11 +40,23 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(params string[] settings)
+    public static Task<ServerProcess> StartAsync(params string[] settings) => StartAsync("127.0.0.1", FreePort(), settings);
+
+    /// <summary>
+    /// Like <see cref="StartAsync(string[])"/>, but listening on <c>http://localhost:PORT</c>, which
+    /// browsers treat as a secure context (WebAuthn needs one). <paramref name="settings"/> gets the
+    /// port first, for settings that name it (WebAuthn origins, PublicUrl).
+    /// </summary>
+    public static Task<ServerProcess> StartOnLocalhostAsync(Func<int, string[]> settings)
+    {
+        var port = FreePort();
+        return StartAsync("localhost", port, settings(port));
+    }
+
+    private static async Task<ServerProcess> StartAsync(string host, int port, string[] settings)
     {
         var dll = ServerDll();
         var workingDirectory = Directory.CreateTempSubdirectory("stepup-process-").FullName;
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -54,7 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add($"http://{host}:{port}");
         info.ArgumentList.Add("--StepUp:ApiKey=" + Key);
         foreach (var setting in settings)
         {
@@ -62,7 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + dll);
-        var server = new ServerProcess(process, workingDirectory, port);
+        var server = new ServerProcess(process, workingDirectory, host, port);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

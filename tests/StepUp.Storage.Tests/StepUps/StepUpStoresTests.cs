@@ -57,7 +57,8 @@ public sealed class StepUpStoresTests(TempDirectory temp) : IClassFixture<TempDi
         Assert.Equal("w", found!.Id);
         Assert.Equal(["internal"], found.Transports);
         Assert.False(found.BackupEligible);
-        await store.UpdateWebAuthnAsync("w", 6, false, Now);
+        Assert.True(await store.UpdateWebAuthnAsync("w", 5, 6, false, Now));
+        Assert.False(await store.UpdateWebAuthnAsync("w", 5, 7, false, Now)); // checked against a stale count
         Assert.Equal(6, (await store.GetAsync("carol", "w"))!.SignCount);
         Assert.True(await store.RemoveAsync("carol", "w", Now));
         Assert.False(await store.RemoveAsync("carol", "w", Now));

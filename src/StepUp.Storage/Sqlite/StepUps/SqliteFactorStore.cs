@@ -48,10 +48,10 @@ public sealed class SqliteFactorStore(SqliteDatabase database) : IFactorStore
             "UPDATE factors SET last_step = $step, last_used_at = $now WHERE id = $id AND status = 'active' AND (last_step IS NULL OR last_step < $step)",
             cancellationToken, ("$id", factorId), ("$step", step), ("$now", Text(now))) == 1;
 
-    public async Task UpdateWebAuthnAsync(string factorId, long signCount, bool backupState, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+    public async Task<bool> UpdateWebAuthnAsync(string factorId, long checkedSignCount, long signCount, bool backupState, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(database,
-            "UPDATE factors SET sign_count = $count, backup_state = $bs, last_used_at = $now WHERE id = $id",
-            cancellationToken, ("$id", factorId), ("$count", signCount), ("$bs", backupState), ("$now", Text(now)));
+            "UPDATE factors SET sign_count = $count, backup_state = $bs, last_used_at = $now WHERE id = $id AND COALESCE(sign_count, 0) = $checked",
+            cancellationToken, ("$id", factorId), ("$checked", checkedSignCount), ("$count", signCount), ("$bs", backupState), ("$now", Text(now))) == 1;
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(database,

@@ -36,13 +36,13 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
     }
 
     public async Task RecordSuccessAsync(string subjectId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(database, "UPDATE subjects SET consecutive_failures = 0, updated_at = $now WHERE id = $id", cancellationToken,
+        await ExecuteAsync(database, "UPDATE subjects SET consecutive_failures = 0, lockouts = 0, updated_at = $now WHERE id = $id", cancellationToken,
             ("$id", subjectId), ("$now", Text(now)));
 
     public async Task<bool> UnlockAsync(string subjectId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var state = await GetAsync(subjectId, cancellationToken);
-        await ExecuteAsync(database, "UPDATE subjects SET consecutive_failures = 0, locked_until_ms = NULL, updated_at = $now WHERE id = $id", cancellationToken,
+        await ExecuteAsync(database, "UPDATE subjects SET consecutive_failures = 0, lockouts = 0, locked_until_ms = NULL, updated_at = $now WHERE id = $id", cancellationToken,
             ("$id", subjectId), ("$now", Text(now)));
         return state.IsLocked(now);
     }

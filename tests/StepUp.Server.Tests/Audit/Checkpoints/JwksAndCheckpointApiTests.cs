@@ -58,10 +58,16 @@ public sealed class JwksAndCheckpointApiTests(CheckpointServerFixture server) : 
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("max-age", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
         var jwks = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
-        var key = Assert.Single(jwks!["keys"]!.AsArray())!.AsObject();
-        Assert.Equal(["kty", "crv", "x", "y", "kid", "alg", "use"], key.Select(p => p.Key));
-        Assert.Equal(("EC", "P-256", "ES256", "sig"), (key["kty"]!.GetValue<string>(), key["crv"]!.GetValue<string>(), key["alg"]!.GetValue<string>(), key["use"]!.GetValue<string>()));
-        Assert.StartsWith("audit-", key["kid"]!.GetValue<string>(), StringComparison.Ordinal);
+        var keys = jwks!["keys"]!.AsArray().Select(k => k!.AsObject()).ToList();
+        var audit = Assert.Single(keys, k => k["kid"]!.GetValue<string>().StartsWith("audit-", StringComparison.Ordinal));
+        Assert.All(keys, key =>
+        {
+            Assert.Equal(["kty", "crv", "x", "y", "kid", "alg", "use"], key.Select(p => p.Key));
+            Assert.Equal(("EC", "P-256", "ES256", "sig"), (key["kty"]!.GetValue<string>(), key["crv"]!.GetValue<string>(), key["alg"]!.GetValue<string>(), key["use"]!.GetValue<string>()));
+        });
+        // Token keys (elevation tokens) are other keys with other kids.
+        Assert.All(keys.Where(k => k != audit), k => Assert.StartsWith("token-", k["kid"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.DoesNotContain(keys.Where(k => k != audit), k => k["x"]!.GetValue<string>() == audit["x"]!.GetValue<string>());
     }
 
     [Fact]

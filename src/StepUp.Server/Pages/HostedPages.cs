@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using StepUp.Server.Hosting;
+using StepUp.Storage;
+using StepUp.Storage.StepUps;
+
+namespace StepUp.Server.Pages;
+
+/// <summary>
+/// Maps the hosted pages (SPEC §3): <c>/challenge/{id}</c>, <c>/enroll/{token}</c> and their
+/// assets under <c>/pages/assets/</c>. They need no API key; every response carries
+/// <see cref="PageHeaders"/>. They are not part of the OpenAPI description (only the pages' own
+/// scripts call their JSON endpoints).
+/// </summary>
+internal static class HostedPages
+{
+    public static void MapHostedPages(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(HostedPageOptions.Section).Get<HostedPageOptions>() ?? new HostedPageOptions();
+        var services = app.Services;
+        var returnTo = new ReturnToPolicy(services.GetRequiredService<IOptions<StepUpServerOptions>>().Value.AllowedReturnOrigins);
+        var access = new PageChallenges(
+            services.GetRequiredService<IChallengeStore>(),
+            services.GetRequiredService<IAuditAppender>(),
+            services.GetService<IBrowserLocator>() ?? new UnknownBrowserLocation(),
+            options);
+
+        var pages = app.MapGroup(string.Empty).AddEndpointFilter(PageHeaders.Filter).ExcludeFromDescription();
+        pages.MapGet("/pages/assets/{name}", PageAssets.Get);
+        new ChallengePageEndpoints(access, returnTo).Map(pages);
+        pages.MapEnrollPage();
+    }
+}
