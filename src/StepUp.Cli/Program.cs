@@ -23,6 +23,7 @@ internal static class Program
             AuditExportCommand.Create(output, error),
             AuditEraseCommand.Create(output),
             AuditHoldCommand.Create(output),
+            AuditPruneCommand.Create(output),
         };
         return new RootCommand("StepUp: step-up authentication and audit") { policy, audit };
     }

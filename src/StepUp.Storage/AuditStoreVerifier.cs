@@ -15,13 +15,18 @@ public sealed class AuditStoreVerifier
 {
     private readonly IAuditReader _reader;
     private readonly ISigningKeyStore? _keys;
+    private readonly Retention.IAuditRetention? _retention;
 
-    /// <summary>A verifier over <paramref name="reader"/> that takes checkpoint keys from <paramref name="keys"/> (none when null).</summary>
-    public AuditStoreVerifier(IAuditReader reader, ISigningKeyStore? keys = null)
+    /// <summary>
+    /// A verifier over <paramref name="reader"/> that takes checkpoint keys from <paramref name="keys"/>
+    /// (none when null) and, given <paramref name="retention"/>, starts a pruned chain where it now begins.
+    /// </summary>
+    public AuditStoreVerifier(IAuditReader reader, ISigningKeyStore? keys = null, Retention.IAuditRetention? retention = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         _reader = reader;
         _keys = keys;
+        _retention = retention;
     }
 
     /// <summary>Checks every stored event from seq 1 (or from <paramref name="fromSeq"/> with a known previous hash).</summary>
@@ -36,6 +41,13 @@ public sealed class AuditStoreVerifier
     public async Task<AuditVerification> VerifyAsync(AuditStoreVerifyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.FromSeq == 1 && options.ExpectedPrevHash == AuditChain.GenesisHash && _retention is not null &&
+            await _retention.PrunedThroughAsync(cancellationToken) is { } pruned)
+        {
+            // A pruned chain starts after the pruned prefix, linked to the hash its checkpoint signed.
+            options = options with { FromSeq = pruned.Seq + 1, ExpectedPrevHash = pruned.Hash };
+        }
+
         using var storeKeys = options.Keys is null ? await LoadKeysAsync(cancellationToken) : null;
         var verifier = new AuditChainVerifier(options.FromSeq, options.ExpectedPrevHash, options.Keys ?? storeKeys, options.Anchors);
         try

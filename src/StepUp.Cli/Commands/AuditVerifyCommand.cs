@@ -118,7 +118,7 @@ internal static class AuditVerifyCommand
         var connection = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
         var db = SqliteDatabase.Open(connection, TimeProvider.System);
         var reader = new SqliteAuditReader(db);
-        var verifier = new AuditStoreVerifier(reader, new SqliteSigningKeyStore(db, TimeProvider.System));
+        var verifier = new AuditStoreVerifier(reader, new SqliteSigningKeyStore(db, TimeProvider.System), new StepUp.Storage.Retention.SqliteAuditRetention(db, TimeProvider.System));
         var total = (await reader.GetHeadAsync(cancellationToken)).Seq;
         var result = await WithProgressAsync(total, "Verifying the audit chain", output, progress =>
             verifier.VerifyAsync(new AuditStoreVerifyOptions { Keys = keys, Anchors = anchors, Progress = new SeqProgress(progress, output) }, cancellationToken));

@@ -136,6 +136,5 @@ public sealed partial class GeoIpDatabase
     private static int Bit(ReadOnlySpan<byte> address, int index) => (address[index >> 3] >> (7 - (index & 7))) & 1;
 
     /// <summary>The node (or terminal record) that 96 zero bits lead to: where IPv4 lookups start in an IPv6 tree.</summary>
-    private (uint Record, int Depth) FindIpv4Start() =>
-        _ipVersion == 4 ? (0, 0) : Walk(stackalloc byte[Ipv4SubtreeDepth / 8], 0);
+    private uint FindIpv4Start() => _ipVersion == 4 ? 0 : Walk(stackalloc byte[Ipv4SubtreeDepth / 8], 0).Record;
 }

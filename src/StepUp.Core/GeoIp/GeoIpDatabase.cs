@@ -27,9 +27,8 @@ public sealed partial class GeoIpDatabase
     private readonly int _dataStart;
     private readonly int _dataLength;
 
-    // Where IPv4 lookups start in an IPv6 tree: the node (or terminal record) reached by 96 zero bits, and its depth.
+    // Where IPv4 lookups start in an IPv6 tree: the node (or terminal record) that 96 zero bits reach.
     private readonly uint _ipv4Start;
-    private readonly int _ipv4StartDepth;
 
     private GeoIpDatabase(byte[] file)
     {
@@ -51,7 +50,7 @@ public sealed partial class GeoIpDatabase
         _treeBytes = (int)treeBytes;
         _dataStart = _treeBytes + DataSeparatorBytes;
         _dataLength = markerStart - _dataStart;
-        (_ipv4Start, _ipv4StartDepth) = FindIpv4Start();
+        _ipv4Start = FindIpv4Start();
     }
 
     /// <summary>The validated metadata.</summary>

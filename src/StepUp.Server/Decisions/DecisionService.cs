@@ -22,6 +22,7 @@ internal sealed class DecisionService(
     ISubjectStore subjects,
     ElevationResolver elevations,
     ChallengeIssuer challenges,
+    Risk.GeoEnricher geo,
     IAuditAppender audit,
     TimeProvider time)
 {
@@ -34,9 +35,9 @@ internal sealed class DecisionService(
     public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, string requestBaseUrl, CancellationToken cancellationToken)
     {
         var active = policies.Current;
-        // Risk signals (SPEC §5) are computed here once the risk engine exists; until then every
-        // signal is bound to its "did not fire" value, as conditions expect.
-        var input = request.Input;
+        // GeoIP facts and the anonymous-IP signal; the other risk signals (SPEC §5) arrive with the
+        // risk engine and until then are bound to their "did not fire" values, as conditions expect.
+        var input = geo.Enrich(request.Input);
         var risk = input.Risk;
         var evaluation = PolicyEngine.Evaluate(active.Policy, input);
         string? builtIn = null;

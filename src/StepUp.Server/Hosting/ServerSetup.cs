@@ -53,6 +53,12 @@ internal static partial class ServerSetup
         services.AddSingleton<PolicyHost>();
         services.AddHostedService<PolicyReloader>();
         services.AddStepUpChallenges();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StepUpServerOptions>>().Value.GeoIp;
+            return StepUp.Core.GeoIp.GeoIpLookup.Open(o.CityDatabase, o.AsnDatabase, o.AnonymousIpDatabase);
+        });
+        services.AddSingleton<StepUp.Server.Risk.GeoEnricher>();
         services.AddSingleton<DecisionService>();
         StepUp.Server.Audit.Sinks.AuditSinkSetup.AddStepUpAuditSinks(services);
         services.AddSingleton<StepUp.Server.Audit.Retention.RetentionService>();

@@ -22,7 +22,7 @@ internal static class StorageSetup
         services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<StepUp.Storage.Keys.ISigningKeyStore>(sp => new StepUp.Storage.Keys.SqliteSigningKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AuditStoreVerifier(sp.GetRequiredService<IAuditReader>(), sp.GetRequiredService<StepUp.Storage.Keys.ISigningKeyStore>()));
+        services.AddSingleton(sp => new AuditStoreVerifier(sp.GetRequiredService<IAuditReader>(), sp.GetRequiredService<StepUp.Storage.Keys.ISigningKeyStore>(), sp.GetRequiredService<StepUp.Storage.Retention.IAuditRetention>()));
         services.AddSingleton<IApiKeyStore>(sp => new SqliteApiKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StepUp.Storage.Sinks.ISinkDeliveryStore>(sp => new StepUp.Storage.Sinks.SqliteSinkDeliveryStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<StepUp.Storage.Retention.IAuditRetention>(sp => new StepUp.Storage.Retention.SqliteAuditRetention(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));

@@ -10,9 +10,9 @@ namespace StepUp.Server.Pages;
 /// <summary>
 /// The hosted enrolment page, <c>/enroll/{token}</c> (a one-time link from
 /// <c>POST /v1/subjects/{id}/enrollments</c>, valid 30 minutes): the user registers a passkey or
-/// an authenticator app. The link is used up by the first factor enrolled through it. It only
-/// enrols a subject's first factor: adding one to a subject that has one already needs a fresh
-/// step-up (SPEC §3.2), which a link cannot carry, so the page refuses.
+/// an authenticator app. The link is used up by the first factor enrolled through it. The link
+/// carries the authority to add a factor: creating one for a subject that has a factor already
+/// needs a fresh <c>factors.enroll</c> elevation (SPEC §3.2), checked by the API when the link is made.
 /// </summary>
 internal static class EnrollPageEndpoints
 {
@@ -27,9 +27,9 @@ internal static class EnrollPageEndpoints
 
     private sealed record Link(string SubjectId, string App);
 
-    private static async Task<IResult> RenderAsync(HttpContext http, string token, EnrollmentLinks links, FactorChangeGuard guard)
+    private static async Task<IResult> RenderAsync(HttpContext http, string token, EnrollmentLinks links)
     {
-        var (link, refusal) = await OpenAsync(http, token, links, guard, html: true);
+        var (link, refusal) = await OpenAsync(http, token, links, html: true);
         if (link is null)
         {
             return refusal!;
@@ -45,9 +45,9 @@ internal static class EnrollPageEndpoints
         return PageHtml.Page(StatusCodes.Status200OK, "Set up verification", body.ToString(), "common.js", "enroll.js");
     }
 
-    private static async Task<IResult> StartTotpAsync(HttpContext http, string token, EnrollmentLinks links, FactorChangeGuard guard, FactorEnrollment enrollment)
+    private static async Task<IResult> StartTotpAsync(HttpContext http, string token, EnrollmentLinks links, FactorEnrollment enrollment)
     {
-        var (link, refusal) = await OpenAsync(http, token, links, guard, html: false);
+        var (link, refusal) = await OpenAsync(http, token, links, html: false);
         if (link is null)
         {
             return refusal!;
@@ -63,9 +63,9 @@ internal static class EnrollPageEndpoints
         }, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ActivateTotpAsync(HttpContext http, string token, string factorId, JsonBody body, EnrollmentLinks links, FactorChangeGuard guard, FactorEnrollment enrollment)
+    private static async Task<IResult> ActivateTotpAsync(HttpContext http, string token, string factorId, JsonBody body, EnrollmentLinks links, FactorEnrollment enrollment)
     {
-        var (link, refusal) = await OpenAsync(http, token, links, guard, html: false);
+        var (link, refusal) = await OpenAsync(http, token, links, html: false);
         if (link is null)
         {
             return refusal!;
@@ -88,15 +88,15 @@ internal static class EnrollPageEndpoints
         return await UseLinkAsync(http, token, link, factorId, links, enrollment) ?? PageJson.Ok(new JsonObject { ["factor_id"] = factorId, ["type"] = "totp", ["status"] = "active" });
     }
 
-    private static async Task<IResult> WebAuthnOptionsAsync(HttpContext http, string token, EnrollmentLinks links, FactorChangeGuard guard, FactorEnrollment enrollment)
+    private static async Task<IResult> WebAuthnOptionsAsync(HttpContext http, string token, EnrollmentLinks links, FactorEnrollment enrollment)
     {
-        var (link, refusal) = await OpenAsync(http, token, links, guard, html: false);
+        var (link, refusal) = await OpenAsync(http, token, links, html: false);
         return link is null ? refusal! : PageJson.Ok(await enrollment.WebAuthnOptionsAsync(link.App, link.SubjectId, http.RequestAborted));
     }
 
-    private static async Task<IResult> RegisterWebAuthnAsync(HttpContext http, string token, JsonBody body, EnrollmentLinks links, FactorChangeGuard guard, FactorEnrollment enrollment)
+    private static async Task<IResult> RegisterWebAuthnAsync(HttpContext http, string token, JsonBody body, EnrollmentLinks links, FactorEnrollment enrollment)
     {
-        var (link, refusal) = await OpenAsync(http, token, links, guard, html: false);
+        var (link, refusal) = await OpenAsync(http, token, links, html: false);
         if (link is null)
         {
             return refusal!;
@@ -133,21 +133,14 @@ internal static class EnrollPageEndpoints
         }
     }
 
-    /// <summary>The link of a valid token whose subject has no factor yet; otherwise a 404 (or 403) page or problem.</summary>
-    private static async Task<(Link? Link, IResult? Refusal)> OpenAsync(HttpContext http, string token, EnrollmentLinks links, FactorChangeGuard guard, bool html)
+    /// <summary>The link of a valid (unused, unexpired) token; otherwise a 404 page or problem.</summary>
+    private static async Task<(Link? Link, IResult? Refusal)> OpenAsync(HttpContext http, string token, EnrollmentLinks links, bool html)
     {
         if (token.Length is 0 or > 128 || await links.FindAsync(token, http.RequestAborted) is not { } found)
         {
             return (null, html
                 ? PageHtml.Error(StatusCodes.Status404NotFound, "Link not valid", "This enrolment link is unknown, used or expired. Ask the application for a new one.", ProblemCode.NotFound.Code)
                 : Problems.Result(ProblemCode.NotFound));
-        }
-
-        if (!await guard.AllowsAsync(found.App, found.SubjectId, FactorChangeGuard.EnrollAction, null, http.RequestAborted))
-        {
-            return (null, html
-                ? PageHtml.Error(StatusCodes.Status403Forbidden, "Already set up", "This account has a verification method already. Adding another needs a fresh step-up in the application.", ProblemCode.FactorStepUpRequired.Code)
-                : Problems.Result(ProblemCode.FactorStepUpRequired));
         }
 
         return (new Link(found.SubjectId, found.App), null);

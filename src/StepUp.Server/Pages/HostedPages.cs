@@ -25,7 +25,7 @@ internal static class HostedPages
             options);
 
         var pages = app.MapGroup(string.Empty).AddEndpointFilter(PageHeaders.Filter).ExcludeFromDescription();
-        pages.MapGet("/pages/assets/{name}", PageAssets.Get);
+        pages.MapGet("/pages/assets/{name}", PageAssets.Load().Get);
         new ChallengePageEndpoints(access, returnTo).Map(pages);
         pages.MapEnrollPage();
     }

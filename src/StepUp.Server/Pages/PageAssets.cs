@@ -4,20 +4,24 @@ namespace StepUp.Server.Pages;
 
 /// <summary>
 /// The pages' scripts and stylesheet, embedded in the assembly (no CDN, no file system) and
-/// served from <c>/pages/assets/{name}</c>. Only the files listed here exist.
+/// served from <c>/pages/assets/{name}</c>. Only the embedded files exist.
 /// </summary>
-internal static class PageAssets
+internal sealed class PageAssets
 {
     private const string ResourcePrefix = "StepUp.Pages.";
 
-    private static readonly FrozenDictionary<string, (byte[] Content, string ContentType)> Files = Load();
+    private readonly FrozenDictionary<string, (byte[] Content, string ContentType)> _files;
 
-    public static IResult Get(string name) =>
-        Files.TryGetValue(name, out var file)
+    private PageAssets(FrozenDictionary<string, (byte[], string)> files) => _files = files;
+
+    public IResult Get(string name) =>
+        _files.TryGetValue(name, out var file)
             ? Results.Bytes(file.Content, file.ContentType)
             : Results.NotFound();
 
-    private static FrozenDictionary<string, (byte[], string)> Load()
+    /// <summary>Reads the embedded assets once, at start-up.</summary>
+    /// <exception cref="InvalidOperationException">The build did not embed them.</exception>
+    public static PageAssets Load()
     {
         var assembly = typeof(PageAssets).Assembly;
         var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
@@ -43,6 +47,6 @@ internal static class PageAssets
 
         return files.Count == 0
             ? throw new InvalidOperationException("the hosted pages' assets are not embedded in StepUp.Server")
-            : files.ToFrozenDictionary(StringComparer.Ordinal);
+            : new PageAssets(files.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

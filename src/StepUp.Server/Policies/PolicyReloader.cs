@@ -16,6 +16,7 @@ internal sealed partial class PolicyReloader(PolicyHost host, IOptions<StepUpSer
     private PosixSignalRegistration? _sighup;
     private Timer? _timer;
     private readonly CancellationTokenSource _stopping = new();
+    private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +52,12 @@ internal sealed partial class PolicyReloader(PolicyHost host, IOptions<StepUpSer
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        // Hosts may stop after disposing (WebApplicationFactory stops twice): stopping twice is fine.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
         _stopping.Cancel();
         _watcher?.Dispose();
         _sighup?.Dispose();
@@ -60,6 +67,7 @@ internal sealed partial class PolicyReloader(PolicyHost host, IOptions<StepUpSer
 
     public void Dispose()
     {
+        Interlocked.Exchange(ref _stopped, 1);
         _watcher?.Dispose();
         _sighup?.Dispose();
         _timer?.Dispose();

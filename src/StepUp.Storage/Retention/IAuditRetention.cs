@@ -18,6 +18,17 @@ public interface IAuditRetention
     /// </summary>
     Task<long> EraseOlderThanAsync(string? type, IReadOnlyCollection<string> exceptTypes, DateTimeOffset before, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes whole events as a prefix ending at the latest checkpoint written before
+    /// <paramref name="before"/>: every event up to the seq that checkpoint signed. The checkpoint
+    /// itself stays, so the remaining chain verifies from there. Refused under any legal hold.
+    /// </summary>
+    /// <exception cref="LegalHoldException">A legal hold exists.</exception>
+    Task<PruneResult> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Where the stored chain starts after pruning: the last deleted seq and its hash; null when never pruned.</summary>
+    Task<(long Seq, string Hash)?> PrunedThroughAsync(CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<LegalHold>> ListHoldsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Places a hold on everything (<paramref name="subjectId"/> null) or one subject.</summary>

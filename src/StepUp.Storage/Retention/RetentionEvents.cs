@@ -40,4 +40,27 @@ public static class RetentionEvents
             },
         };
     }
+
+    /// <summary>The <c>audit.pruned</c> event: what was deleted, and the checkpoint the chain now starts from.</summary>
+    public static AuditEventDraft Pruned(PruneResult result, DateTimeOffset before, JsonObject actor)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new AuditEventDraft
+        {
+            Type = AuditEventTypes.AuditPruned,
+            Payload = new JsonObject
+            {
+                ["outcome"] = "success",
+                ["severity"] = "medium",
+                ["actor"] = actor,
+                ["prune"] = new JsonObject
+                {
+                    ["count"] = result.Count,
+                    ["through_seq"] = result.ThroughSeq,
+                    ["through_hash"] = result.ThroughHash,
+                    ["before"] = AuditTime.ToText(before),
+                },
+            },
+        };
+    }
 }

@@ -71,6 +71,67 @@ public sealed class SqliteAuditRetention(SqliteDatabase database, TimeProvider t
         }, cancellationToken);
     }
 
+    public async Task<PruneResult> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        if ((await ListHoldsAsync(cancellationToken)).Count > 0)
+        {
+            throw new LegalHoldException("a legal hold exists: nothing is pruned while one does");
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        string? payload;
+        await using (var find = connection.CreateCommand())
+        {
+            find.Transaction = transaction;
+            find.CommandText = "SELECT payload FROM audit_events WHERE type = $type AND erased = 0 AND time_ms < $before ORDER BY seq DESC LIMIT 1";
+            find.Parameters.AddWithValue("$type", AuditEventTypes.AuditCheckpoint);
+            find.Parameters.AddWithValue("$before", AuditTime.ToUnixMilliseconds(before));
+            payload = await find.ExecuteScalarAsync(cancellationToken) as string;
+        }
+
+        var checkpoint = payload is null ? null : System.Text.Json.Nodes.JsonNode.Parse(payload) as System.Text.Json.Nodes.JsonObject;
+        if (checkpoint?["checkpoint_seq"] is not { } seqNode || checkpoint["checkpoint_hash"] is not { } hashNode)
+        {
+            return new PruneResult(0, 0, null);
+        }
+
+        var through = seqNode.GetValue<long>();
+        var hash = hashNode.GetValue<string>();
+        long deleted;
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM audit_events WHERE seq <= $through";
+            delete.Parameters.AddWithValue("$through", through);
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (deleted > 0)
+        {
+            await using var state = connection.CreateCommand();
+            state.Transaction = transaction;
+            state.CommandText = "INSERT INTO audit_pruned (id, through_seq, through_hash, pruned_at) VALUES (1, $seq, $hash, $now) " +
+                                "ON CONFLICT (id) DO UPDATE SET through_seq = $seq, through_hash = $hash, pruned_at = $now";
+            state.Parameters.AddWithValue("$seq", through);
+            state.Parameters.AddWithValue("$hash", hash);
+            state.Parameters.AddWithValue("$now", AuditTime.ToText(timeProvider.GetUtcNow()));
+            await state.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PruneResult(deleted, deleted > 0 ? through : 0, deleted > 0 ? hash : null);
+    }
+
+    public async Task<(long Seq, string Hash)?> PrunedThroughAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT through_seq, through_hash FROM audit_pruned WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
     public async Task<IReadOnlyList<LegalHold>> ListHoldsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

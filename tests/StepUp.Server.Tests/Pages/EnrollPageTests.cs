@@ -78,17 +78,40 @@ public class EnrollPageTests(PageServerFixture server) : IClassFixture<PageServe
     }
 
     [Fact]
-    public async Task Link_ForASubjectWithAFactor_IsRefused()
+    public async Task Link_ForASubjectWithAFactor_NeedsAFactorsEnrollElevation_ThenEnrolsASecondFactor()
     {
-        await server.EnrollTotpAsync("fred");
-        var link = await LinkAsync("fred");
-        var page = await server.Browser().GetAsync(link);
-        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
-        Assert.Contains("SU1047", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var start = await PostAsync(link + "/totp");
-        Assert.Equal(HttpStatusCode.Forbidden, start.StatusCode);
-        Assert.Equal("SU1047", (await start.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(link + "/webauthn/options")).StatusCode);
+        var secret = await server.EnrollTotpAsync("fred");
+        var refused = await server.Client().PostAsync("/v1/subjects/fred/enrollments", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // Step up for factors.enroll on the challenge page (TOTP), then create the link with the elevation.
+        var decision = await server.DecideAsync(new { subject = new { id = "fred", session_id = "s-1" }, action = "factors.enroll" });
+        var (id, pageSecret) = PageServerFixture.Challenge(decision);
+        var verified = await server.PagePostAsync($"/challenge/{id}/totp", pageSecret, new { code = Oathtool.Totp(secret, server.Clock.Now) });
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        var token = (await verified.Content.ReadFromJsonAsync<JsonObject>())!["elevation"]!["token"]!.GetValue<string>();
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/subjects/fred/enrollments");
+        create.Headers.Add("X-StepUp-Elevation", token);
+        var created = await server.Client().SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var link = (await created.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Browser().GetAsync(link)).StatusCode);
+        server.Clock.Advance(TimeSpan.FromSeconds(30));
+        var start = (await (await PostAsync(link + "/totp")).Content.ReadFromJsonAsync<JsonObject>())!;
+        var activated = await PostAsync($"{link}/totp/{start["factor_id"]}/activate", new { code = Oathtool.Totp(start["secret"]!.GetValue<string>(), server.Clock.Now) });
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        var factors = await server.Client().GetFromJsonAsync<JsonObject>("/v1/subjects/fred/factors");
+        Assert.Equal(2, factors!["factors"]!.AsArray().Count(f => f!["status"]!.GetValue<string>() == "active"));
+    }
+
+    [Fact]
+    public async Task Link_ExpiresAfter30Minutes()
+    {
+        var link = await LinkAsync("hugo");
+        server.Clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Browser().GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(link + "/webauthn/options")).StatusCode);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class SqliteDatabaseTests(TempDirectory temp) : IClassFixture<Temp
         var database = temp.OpenDatabase(path: path);
 
         Assert.True(File.Exists(path));
-        Assert.Equal(1, database.SchemaVersion);
+        Assert.Equal(SqliteMigrator.Scripts[^1].Version, database.SchemaVersion);
         Assert.Equal("wal", RawSql.Scalar(database, "PRAGMA journal_mode;"));
         Assert.Equal(1L, RawSql.Scalar(database, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_events'"));
         Assert.Equal(1L, RawSql.Scalar(database, "SELECT count(*) FROM sqlite_master WHERE name = 'api_keys'"));
@@ -26,7 +26,7 @@ public sealed class SqliteDatabaseTests(TempDirectory temp) : IClassFixture<Temp
         temp.OpenDatabase(path: path);
         var again = temp.OpenDatabase(path: path);
 
-        Assert.Equal(1L, RawSql.Scalar(again, "SELECT count(*) FROM schema_migrations"));
+        Assert.Equal((long)SqliteMigrator.Scripts.Count, RawSql.Scalar(again, "SELECT count(*) FROM schema_migrations"));
         Assert.Equal("2026-11-22T08:00:00.000Z", RawSql.Scalar(again, "SELECT applied_at FROM schema_migrations WHERE version = 1"));
     }
 

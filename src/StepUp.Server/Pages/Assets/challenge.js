@@ -125,7 +125,12 @@
     P.el('resource').textContent = state.resource || '—';
     P.el('place').textContent = place(state.requested_from);
     const expires = new Date(state.expires_at);
-    P.el('expires').textContent = isNaN(expires) ? state.expires_at : expires.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (isNaN(expires)) {
+      P.el('expires').textContent = state.expires_at;
+    } else {
+      const minutes = Math.max(0, Math.round((expires - Date.now()) / 60000));
+      P.el('expires').textContent = expires.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + ' (in ' + minutes + ' min)';
+    }
     P.show('details', true);
 
     switch (state.status) {
