@@ -95,7 +95,9 @@ public sealed class AuditChainVerifier
             string digest;
             try
             {
-                digest = AuditChain.PayloadDigest(evt.Payload);
+                digest = evt.StoredPayloadText is { } stored
+                    ? AuditChain.PayloadDigest(System.Text.Encoding.UTF8.GetBytes(stored))
+                    : AuditChain.PayloadDigest(evt.Payload);
             }
             catch (ArgumentException)
             {

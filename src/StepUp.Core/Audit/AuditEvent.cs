@@ -50,6 +50,13 @@ public sealed class AuditEvent
     /// <summary>True when the payload was erased (privacy request, retention); the envelope still verifies.</summary>
     public bool Erased { get; init; }
 
+    /// <summary>
+    /// The payload exactly as stored (its RFC 8785 text), when read from a store: verification
+    /// hashes these bytes instead of re-canonicalising <see cref="Payload"/>. Any other bytes,
+    /// even the same JSON spelled differently, fail the digest, as they should.
+    /// </summary>
+    public string? StoredPayloadText { get; init; }
+
     /// <summary>The canonical text of <see cref="Time"/>.</summary>
     public string TimeText => AuditTime.ToText(_time);
 

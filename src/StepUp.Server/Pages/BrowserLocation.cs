@@ -1,11 +1,11 @@
 using System.Net;
+using StepUp.Core.GeoIp;
 
 namespace StepUp.Server.Pages;
 
 /// <summary>
 /// Where the browser completing a hosted challenge is, from the IP address of the page request
-/// (SPEC §3 relay check). Register an implementation in DI to enable the check; without one the
-/// country is unknown and the check is skipped.
+/// (SPEC §3 relay check). Null means unknown, and then the check is skipped.
 /// </summary>
 internal interface IBrowserLocator
 {
@@ -13,8 +13,21 @@ internal interface IBrowserLocator
     string? CountryOf(IPAddress? address);
 }
 
-/// <summary>The locator used until GeoIP is wired in: every country is unknown, so the relay check never fires.</summary>
-internal sealed class UnknownBrowserLocation : IBrowserLocator
+/// <summary>
+/// The default locator: the configured GeoIP City database (<c>StepUp:GeoIp:CityDatabase</c>).
+/// Without one, or for an address it does not know (loopback, private ranges), the country is
+/// unknown, never guessed.
+/// </summary>
+internal sealed class GeoIpBrowserLocator(GeoIpLookup geoIp) : IBrowserLocator
 {
-    public string? CountryOf(IPAddress? address) => null;
+    public string? CountryOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return null;
+        }
+
+        var city = geoIp.City(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        return city.IsFound ? city.Value.CountryIsoCode : null;
+    }
 }

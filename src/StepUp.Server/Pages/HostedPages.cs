@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StepUp.Core.GeoIp;
 using StepUp.Server.Hosting;
 using StepUp.Storage;
 using StepUp.Storage.StepUps;
@@ -9,7 +10,8 @@ namespace StepUp.Server.Pages;
 /// Maps the hosted pages (SPEC §3): <c>/challenge/{id}</c>, <c>/enroll/{token}</c> and their
 /// assets under <c>/pages/assets/</c>. They need no API key; every response carries
 /// <see cref="PageHeaders"/>. They are not part of the OpenAPI description (only the pages' own
-/// scripts call their JSON endpoints).
+/// scripts call their JSON endpoints). The relay check locates browsers with the GeoIP City
+/// database unless another <see cref="IBrowserLocator"/> is registered.
 /// </summary>
 internal static class HostedPages
 {
@@ -21,7 +23,7 @@ internal static class HostedPages
         var access = new PageChallenges(
             services.GetRequiredService<IChallengeStore>(),
             services.GetRequiredService<IAuditAppender>(),
-            services.GetService<IBrowserLocator>() ?? new UnknownBrowserLocation(),
+            services.GetService<IBrowserLocator>() ?? new GeoIpBrowserLocator(services.GetService<GeoIpLookup>() ?? GeoIpLookup.Empty),
             options);
 
         var pages = app.MapGroup(string.Empty).AddEndpointFilter(PageHeaders.Filter).ExcludeFromDescription();

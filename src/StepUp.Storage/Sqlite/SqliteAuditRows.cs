@@ -29,6 +29,7 @@ internal static class SqliteAuditRows
 
         var erased = row.GetInt64(8) != 0;
         JsonObject payload;
+        string? text = null;
         if (erased)
         {
             payload = [];
@@ -41,7 +42,8 @@ internal static class SqliteAuditRows
         {
             try
             {
-                payload = JsonNode.Parse(row.GetString(7), documentOptions: ParseOptions) as JsonObject
+                text = row.GetString(7);
+                payload = JsonNode.Parse(text, documentOptions: ParseOptions) as JsonObject
                     ?? throw new AuditEventFormatException($"Audit event {seq} has a payload that is not a JSON object.") { Seq = seq };
             }
             catch (JsonException ex)
@@ -61,6 +63,7 @@ internal static class SqliteAuditRows
             Hash = row.GetString(6),
             Payload = payload,
             Erased = erased,
+            StoredPayloadText = text,
         };
     }
 }

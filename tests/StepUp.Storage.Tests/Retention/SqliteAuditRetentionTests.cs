@@ -26,7 +26,7 @@ public sealed class SqliteAuditRetentionTests(TempDirectory temp) : IClassFixtur
             _time.Advance(TimeSpan.FromDays(1));
             await appender.AppendAsync(Event("decision.evaluated", "alice"));
             await appender.AppendAsync(Event("decision.evaluated", "bob"));
-            await appender.AppendAsync(Event(AuditEventTypes.AuditCheckpoint, "system"));
+            await appender.AppendAsync(Event(AuditEventTypes.AuditErased, "system"));
         }
 
         return (db, new SqliteAuditRetention(db, _time));
@@ -90,7 +90,7 @@ public sealed class SqliteAuditRetentionTests(TempDirectory temp) : IClassFixtur
         await retention.PlaceHoldAsync("bob", "case 7");
         var everything = TempDirectory.Epoch.AddDays(30);
         Assert.Equal(2, await retention.EraseOlderThanAsync(null, ["policy.loaded"], everything));
-        // alice's two decisions erased; bob held; the checkpoint is protected.
+        // alice's two decisions erased; bob held; the audit.erased event is protected.
         Assert.Equal([true, false, true, false, false], (await AllAsync(db)).Select(e => e.Erased));
         Assert.True((await new AuditStoreVerifier(new SqliteAuditReader(db)).VerifyAsync()).Ok);
     }
