@@ -54,8 +54,11 @@ await using (var appender = new SqliteAuditAppender(chained, TimeProvider.System
         $"chained group commit : {appended / clock.Elapsed.TotalSeconds,10:F0} events/s  p50 {all[all.Length / 2]:F2} ms  p99 {all[(int)(all.Length * 0.99)]:F2} ms  ({appender.Commits} commits, {appended / (double)appender.Commits:F1} events/commit)"));
 }
 
+var verifyClock = Stopwatch.StartNew();
 var verify = await new StepUp.Storage.AuditStoreVerifier(new SqliteAuditReader(chained)).VerifyAsync();
-Console.WriteLine($"chain verifies: {verify.Ok} ({verify.EventsVerified} events)");
+verifyClock.Stop();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"verification         : {verify.EventsVerified / verifyClock.Elapsed.TotalSeconds,10:F0} events/s  (ok: {verify.Ok}, {verify.EventsVerified} events)"));
 
 // 2. Bare batched insert: same rows (canonical payload text), same pragmas, no chain, one writer
 //    taking batches from 64 producers through a channel — the same shape without hashing.

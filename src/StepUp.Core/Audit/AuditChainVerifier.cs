@@ -107,7 +107,7 @@ public sealed class AuditChainVerifier
 
             if (!string.Equals(digest, evt.PayloadDigest, StringComparison.Ordinal))
             {
-                return Fail(AuditVerificationReasons.PayloadDigestMismatch);
+                return Fail(IsUnreadable(evt) ? AuditVerificationReasons.MalformedEvent : AuditVerificationReasons.PayloadDigestMismatch);
             }
         }
 
@@ -263,5 +263,19 @@ public sealed class AuditChainVerifier
         _reason = reason;
         _detail = detail;
         return false;
+    }
+
+    /// <summary>Whether a stored payload is not even JSON (told apart only once its digest failed).</summary>
+    private static bool IsUnreadable(AuditEvent evt)
+    {
+        try
+        {
+            _ = evt.Payload;
+            return false;
+        }
+        catch (AuditEventFormatException)
+        {
+            return true;
+        }
     }
 }

@@ -44,8 +44,20 @@ public sealed class AuditEvent
     /// <summary>Lowercase hex SHA-256 of the canonical envelope (see <see cref="AuditChain.Hash(long, string, DateTimeOffset, string, string, string)"/>).</summary>
     public required string Hash { get; init; }
 
-    /// <summary>Every non-envelope field; empty when <see cref="Erased"/>.</summary>
-    public JsonObject Payload { get; init; } = [];
+    private static readonly System.Text.Json.JsonDocumentOptions StoredPayloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
+
+    private JsonObject? _payload;
+
+    /// <summary>
+    /// Every non-envelope field; empty when <see cref="Erased"/>. An event read from a store parses
+    /// its <see cref="StoredPayloadText"/> on first use (verification rarely needs it).
+    /// </summary>
+    /// <exception cref="AuditEventFormatException">The stored payload is not a JSON object.</exception>
+    public JsonObject Payload
+    {
+        get => _payload ??= ParseStoredPayload();
+        init => _payload = value;
+    }
 
     /// <summary>True when the payload was erased (privacy request, retention); the envelope still verifies.</summary>
     public bool Erased { get; init; }
@@ -56,6 +68,24 @@ public sealed class AuditEvent
     /// even the same JSON spelled differently, fail the digest, as they should.
     /// </summary>
     public string? StoredPayloadText { get; init; }
+
+    private JsonObject ParseStoredPayload()
+    {
+        if (StoredPayloadText is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonNode.Parse(StoredPayloadText, documentOptions: StoredPayloadOptions) as JsonObject
+                ?? throw new AuditEventFormatException($"Audit event {Seq} has a payload that is not a JSON object.") { Seq = Seq };
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new AuditEventFormatException($"Audit event {Seq} has a payload that is not valid JSON.", ex) { Seq = Seq };
+        }
+    }
 
     /// <summary>The canonical text of <see cref="Time"/>.</summary>
     public string TimeText => AuditTime.ToText(_time);

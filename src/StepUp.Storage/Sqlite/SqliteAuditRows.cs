@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using StepUp.Core.Audit;
 
@@ -10,8 +8,6 @@ internal static class SqliteAuditRows
 {
     /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
     public const string Columns = "seq, id, time, type, prev_hash, payload_digest, hash, payload, erased";
-
-    private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
 
     /// <exception cref="AuditEventFormatException">The row does not hold a readable event.</exception>
     public static AuditEvent Read(SqliteDataReader row)
@@ -28,28 +24,13 @@ internal static class SqliteAuditRows
         }
 
         var erased = row.GetInt64(8) != 0;
-        JsonObject payload;
         string? text = null;
-        if (erased)
+        if (!erased)
         {
-            payload = [];
-        }
-        else if (row.IsDBNull(7))
-        {
-            throw new AuditEventFormatException($"Audit event {seq} has no payload but is not marked erased.") { Seq = seq };
-        }
-        else
-        {
-            try
-            {
-                text = row.GetString(7);
-                payload = JsonNode.Parse(text, documentOptions: ParseOptions) as JsonObject
-                    ?? throw new AuditEventFormatException($"Audit event {seq} has a payload that is not a JSON object.") { Seq = seq };
-            }
-            catch (JsonException ex)
-            {
-                throw new AuditEventFormatException($"Audit event {seq} has a payload that is not valid JSON.", ex) { Seq = seq };
-            }
+            // Parsed on first use of Payload: verifying the digest needs only the stored bytes.
+            text = row.IsDBNull(7)
+                ? throw new AuditEventFormatException($"Audit event {seq} has no payload but is not marked erased.") { Seq = seq }
+                : row.GetString(7);
         }
 
         return new AuditEvent
@@ -61,7 +42,6 @@ internal static class SqliteAuditRows
             PrevHash = row.GetString(4),
             PayloadDigest = row.GetString(5),
             Hash = row.GetString(6),
-            Payload = payload,
             Erased = erased,
             StoredPayloadText = text,
         };
