@@ -98,8 +98,8 @@ run_wrk() {
   P99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")
   SRV_CPU=$(awk -v a="$s0" -v b="$s1" -v t="$TCK" 'BEGIN { printf "%.2f", (b - a) / t }')
   WRK_CPU=$(awk '{ printf "%.2f", $1 + $2 }' "$TMP/$name-wrk-cpu.txt")
-  OTHER_CPU=$(awk -v a="$m0" -v b="$m1" -v t="$TCK" -v s="$SRV_CPU" -v w="$WRK_CPU" 'BEGIN { o = (b - a) / t - s - w; printf "%.2f", o < 0 ? 0 : o }')
-  SRV_US=$(awk -v c="$SRV_CPU" -v n="$REQS" 'BEGIN { printf "%.1f", n > 0 ? c * 1e6 / n : 0 }')
+  OTHER_CPU=$(awk -v a="$m0" -v b="$m1" -v t="$TCK" -v s="$SRV_CPU" -v w="$WRK_CPU" 'BEGIN { o = (b - a) / t - s - w; printf "%.2f", (o < 0 ? 0 : o) }')
+  SRV_US=$(awk -v c="$SRV_CPU" -v n="$REQS" 'BEGIN { printf "%.1f", (n > 0 ? c * 1e6 / n : 0) }')
   echo "== $name CPU during the timed run: server ${SRV_CPU}s (${SRV_US} µs/request), wrk ${WRK_CPU}s, other processes ${OTHER_CPU}s"
   if grep -q 'Socket errors' "$TMP/$name-wrk.txt"; then echo "!! $name: wrk reported socket errors (see above)"; fi
 }

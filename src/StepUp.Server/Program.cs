@@ -1,18 +1,18 @@
 using StepUp.Server.Hosting;
 using StepUp.Server.Policies;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddStepUpServer();
-var app = builder.Build();
-app.UseStepUpServer();
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddStepUpServer();
+    var app = builder.Build();
+    app.UseStepUpServer();
     await app.RunAsync();
     return 0;
 }
-catch (InvalidPolicyException ex)
+catch (Exception ex) when (ex is InvalidPolicyException or StepUp.Core.GeoIp.GeoIpFormatException or FileNotFoundException or DirectoryNotFoundException)
 {
-    // A broken policy at start is a configuration error: say what is wrong, exit 1, no stack trace.
+    // Broken configuration at start (policy, GeoIP database): say what is wrong, exit 1, no stack trace.
     await Console.Error.WriteLineAsync(ex.Message);
     return 1;
 }

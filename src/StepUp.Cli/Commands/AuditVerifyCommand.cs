@@ -155,7 +155,7 @@ internal static class AuditVerifyCommand
         using var reader = export.OpenText();
         return await WithProgressAsync(export.Length, "Verifying " + export.Name, output, async progress =>
         {
-            var verifier = new AuditChainVerifier(1, AuditChain.GenesisHash, keys, anchors);
+            AuditChainVerifier? verifier = null;
             var lines = 0L;
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
@@ -171,10 +171,12 @@ internal static class AuditVerifyCommand
                 }
                 catch (AuditEventFormatException ex)
                 {
+                    verifier ??= new AuditChainVerifier(1, AuditChain.GenesisHash, keys, anchors);
                     verifier.AddMalformed(ex.Seq);
                     break;
                 }
 
+                verifier ??= StartFor(evt, keys, anchors);
                 if (!verifier.Add(evt))
                 {
                     break;
@@ -191,9 +193,19 @@ internal static class AuditVerifyCommand
                 }
             }
 
-            return verifier.Complete();
+            return (verifier ?? new AuditChainVerifier(1, AuditChain.GenesisHash, keys, anchors)).Complete();
         });
     }
+
+    /// <summary>
+    /// Where an export's chain starts: at seq 1 from the genesis hash, or — for an export of a
+    /// pruned trail — at a checkpoint that signs the hash of the event just before it.
+    /// </summary>
+    private static AuditChainVerifier StartFor(AuditEvent first, CheckpointKeyRing keys, IReadOnlyList<CheckpointAnchor> anchors) =>
+        first.Seq > 1 && first.Type == AuditEventTypes.AuditCheckpoint &&
+        AuditCheckpoint.TryReadEventPayload(first.Payload, out var seq, out var hash, out _) && seq == first.Seq - 1
+            ? new AuditChainVerifier(first.Seq, hash, keys, anchors)
+            : new AuditChainVerifier(1, AuditChain.GenesisHash, keys, anchors);
 
     // A Spectre.Console bar when a person watches a long run; plain lines (or nothing) otherwise.
     private static async Task<AuditVerification> WithProgressAsync(long total, string title, TextWriter output, Func<Action<long>?, Task<AuditVerification>> run)

@@ -101,6 +101,6 @@ internal static partial class ServerSetup
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message =
-        "StepUp is listening on {Url}: API {Url}/v1/decisions, OpenAPI {Url}/openapi/v1.json, health {Url}/healthz; policy {PolicyPath}; storage {Storage}")]
+        "StepUp is listening on {Url}: API {Url}/v1/decisions, OpenAPI {Url}/openapi/v1.json, hosted pages {Url}/challenge/…, JWKS {Url}/.well-known/jwks.json, health {Url}/healthz; docs in docs/ (README.md); policy {PolicyPath}; storage {Storage}")]
     private static partial void LogBanner(ILogger logger, string url, string policyPath, string storage);
 }
