@@ -53,9 +53,10 @@ public sealed class PolicyRule
             return true;
         }
 
-        foreach (var glob in Actions)
+        // Indexed: a foreach over the interface would box an enumerator on every evaluation.
+        for (var i = 0; i < Actions.Count; i++)
         {
-            if (glob.IsMatch(action))
+            if (Actions[i].IsMatch(action))
             {
                 return true;
             }
