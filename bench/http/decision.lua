@@ -1,17 +1,19 @@
 -- wrk script for POST /v1/decisions (bench/http/run.sh).
 -- Posts the README's decision request (a 12,000 transfer → step_up) with the bearer key in
--- $BENCH_API_KEY. Each request gets its own resource id and one of 1,000 subjects/sessions, so
--- nothing downstream can cache a single request. Counts non-2xx answers and prints them at the end.
+-- $BENCH_API_KEY; BENCH_AMOUNT=50 makes it a small transfer that the example policy allows.
+-- Each request gets its own resource id and one of 1,000 subjects/sessions, so nothing
+-- downstream can cache a single request. Counts non-2xx answers and prints them at the end.
 --   BENCH_API_KEY=… wrk -t2 -c64 -d20s --latency -s decision.lua http://127.0.0.1:PORT/v1/decisions
 
 local key = os.getenv("BENCH_API_KEY") or "bench-key"
+local amount = tonumber(os.getenv("BENCH_AMOUNT") or "12000")
 local threads = {}
 local counter = 0
 local prefix = "w"
 
 local template = '{"subject":{"id":"user-%d","session_id":"s-%d"},' ..
   '"action":"payments.transfer",' ..
-  '"resource":{"type":"transfer","id":"t-%s-%d","attributes":{"amount":12000}},' ..
+  '"resource":{"type":"transfer","id":"t-%s-%d","attributes":{"amount":%d}},' ..
   '"context":{"ip":"81.2.69.142","device_id":"d-1"}}'
 
 function setup(thread)
@@ -29,7 +31,7 @@ end
 function request()
   counter = counter + 1
   local user = counter % 1000
-  local body = string.format(template, user, user, prefix, counter)
+  local body = string.format(template, user, user, prefix, counter, amount)
   return wrk.format(nil, nil, nil, body)
 end
 

@@ -58,6 +58,6 @@ for pattern in \
   'PolicyEngine::Evaluate' 'DecisionAudit::Evaluated' 'SqliteAuditAppender::Prepare' 'Jcs::Canonicalize' \
   'SqliteAuditAppender::Commit(' 'DecisionResult+<ExecuteAsync>' 'ApiKeyAuthenticator+<AuthenticateAsync>' \
   '[k] __x64_sys_pwrite64' '[k] __x64_sys_fsync' '[k] __fsnotify_parent' '[k] __x64_sys_sched_yield' '[k] __x64_sys_sendto' '[k] __x64_sys_futex'; do
-  share=$(grep -F -- "$pattern" "$TMP/inclusive.txt" | awk '{gsub("%","",$1); if ($1 > m) m = $1} END {printf "%.1f", m + 0}')
+  share=$( (grep -F -- "$pattern" "$TMP/inclusive.txt" || true) | awk '{gsub("%","",$1); if ($1 > m) m = $1} END {printf "%.1f", m + 0}')
   printf '  %6s%%  %s\n' "$share" "$pattern"
 done
