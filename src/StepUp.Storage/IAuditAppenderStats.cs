@@ -14,4 +14,10 @@ public interface IAuditAppenderStats
 
     /// <summary>Events committed since start.</summary>
     long EventsAppended { get; }
+
+    /// <summary>
+    /// Called with each successful commit's duration (for a latency histogram), on the writer's
+    /// thread: it must be quick and must not throw. <see langword="null"/> by default.
+    /// </summary>
+    Action<TimeSpan>? CommitObserved { get; set; }
 }

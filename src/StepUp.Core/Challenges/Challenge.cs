@@ -47,6 +47,12 @@ public sealed record Challenge
     public string? ContextIp { get; init; }
     public string? ContextCountry { get; init; }
     public string? ContextCity { get; init; }
+
+    /// <summary>The request's <c>context.device_id</c>: a verified step-up makes it a known device.</summary>
+    public string? ContextDeviceId { get; init; }
+
+    /// <summary>The request's user agent (bounded), for step-up outcomes by device class.</summary>
+    public string? ContextUserAgent { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 

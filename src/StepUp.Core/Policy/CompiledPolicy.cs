@@ -54,6 +54,9 @@ public sealed record LockoutSettings
 /// <summary>One detector of the <c>alerts:</c> section; unset values take the SPEC §5 defaults.</summary>
 public sealed record DetectorSettings
 {
+    /// <summary>The longest detector window.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromHours(1);
+
     public bool Enabled { get; init; } = true;
     public int? Threshold { get; init; }
     public TimeSpan? Window { get; init; }

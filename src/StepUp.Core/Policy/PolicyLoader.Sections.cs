@@ -270,11 +270,18 @@ public static partial class PolicyLoader
             }
 
             CheckKeys(context, detector, DetectorKeys, $"alerts.{name}");
+            var windowNode = Child(detector, "window");
+            var window = AsDuration(context, windowNode, $"alerts.{name}.window");
+            if (window is { } w && (w < TimeSpan.FromMinutes(1) || w > DetectorSettings.MaxWindow))
+            {
+                context.Error(windowNode!, $"alerts.{name}.window must be between 1m and 1h (detectors count per minute over the last hour)");
+            }
+
             alerts[name] = new DetectorSettings
             {
                 Enabled = AsBool(context, Child(detector, "enabled"), $"alerts.{name}.enabled") ?? true,
                 Threshold = AsInt(context, Child(detector, "threshold"), $"alerts.{name}.threshold", 1, 1_000_000),
-                Window = AsDuration(context, Child(detector, "window"), $"alerts.{name}.window"),
+                Window = window,
                 Factor = AsDouble(context, Child(detector, "factor"), $"alerts.{name}.factor"),
                 Minimum = AsInt(context, Child(detector, "minimum"), $"alerts.{name}.minimum", 0, 1_000_000),
             };

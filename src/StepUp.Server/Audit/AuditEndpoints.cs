@@ -108,7 +108,7 @@ internal static class AuditEndpoints
         "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
     ];
 
-    private static bool TryTime(string? text, out DateTimeOffset? time)
+    internal static bool TryTime(string? text, out DateTimeOffset? time)
     {
         time = null;
         if (string.IsNullOrEmpty(text))

@@ -54,6 +54,8 @@ internal sealed class ChallengeIssuer(IChallengeStore challenges, IFactorStore f
             ContextIp = input.Context.Ip,
             ContextCountry = GeoText(input, "country"),
             ContextCity = GeoText(input, "city"),
+            ContextDeviceId = input.Context.DeviceId,
+            ContextUserAgent = input.Context.UserAgent is { Length: > 512 } ua ? ua[..512] : input.Context.UserAgent,
             CreatedAt = now,
             ExpiresAt = now + evaluation.Policy.Defaults.ChallengeTtl,
         };

@@ -29,6 +29,7 @@ internal sealed class ChallengeVerifier(
     RecoveryCodeCheck recoveryCodes,
     WebAuthnCheck webAuthn,
     PolicyHost policies,
+    Risk.RiskService risk,
     IAuditAppender audit,
     TimeProvider time)
 {
@@ -114,6 +115,7 @@ internal sealed class ChallengeVerifier(
         };
         await elevations.AddAsync(elevation, cancellationToken);
         var token = await tokens.IssueAsync(elevation, cancellationToken);
+        await risk.VerifiedAsync(challenge, cancellationToken);
 
         var verified = Event(AuditEventTypes.ChallengeVerified, challenge, "success", "info", null, method, challenge.Attempts + 1);
         var events = new List<AuditEventDraft> { verified, ElevationEvents.Granted(elevation) };
@@ -147,6 +149,7 @@ internal sealed class ChallengeVerifier(
             events.Add(locked);
         }
 
+        risk.Failed(updated, events);
         await audit.AppendAsync(events, cancellationToken);
         if (subjectLocked)
         {

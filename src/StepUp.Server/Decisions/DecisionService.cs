@@ -23,6 +23,7 @@ internal sealed class DecisionService(
     ElevationResolver elevations,
     ChallengeIssuer challenges,
     Risk.GeoEnricher geo,
+    Risk.RiskService riskSignals,
     IAuditAppender audit,
     TimeProvider time)
 {
@@ -35,9 +36,8 @@ internal sealed class DecisionService(
     public async Task<DecisionOutcome> DecideAsync(ApiCaller caller, DecisionRequest request, string requestBaseUrl, CancellationToken cancellationToken)
     {
         var active = policies.Current;
-        // GeoIP facts and the anonymous-IP signal; the other risk signals (SPEC §5) arrive with the
-        // risk engine and until then are bound to their "did not fire" values, as conditions expect.
-        var input = geo.Enrich(request.Input);
+        // GeoIP facts, then every risk signal of SPEC §5, bound before any condition reads them.
+        var input = await riskSignals.AssessAsync(caller.App, geo.Enrich(request.Input), cancellationToken);
         var risk = input.Risk;
         var evaluation = PolicyEngine.Evaluate(active.Policy, input);
         string? builtIn = null;
@@ -75,6 +75,8 @@ internal sealed class DecisionService(
         }
 
         events.Insert(0, DecisionAudit.Evaluated(outcome, input));
+        await riskSignals.AfterDecisionAsync(caller.App, input, outcome.Effect,
+            evaluation.Effect == RuleEffect.Deny && evaluation.DeniedByGeoRule, outcome.Challenge is not null, events, cancellationToken);
         await audit.AppendAsync(events, cancellationToken);
         return outcome;
     }

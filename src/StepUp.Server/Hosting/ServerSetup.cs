@@ -59,6 +59,7 @@ internal static partial class ServerSetup
             return StepUp.Core.GeoIp.GeoIpLookup.Open(o.CityDatabase, o.AsnDatabase, o.AnonymousIpDatabase);
         });
         services.AddSingleton<StepUp.Server.Risk.GeoEnricher>();
+        services.AddStepUpRisk();
         services.AddSingleton<DecisionService>();
         StepUp.Server.Audit.Sinks.AuditSinkSetup.AddStepUpAuditSinks(services);
         services.AddSingleton<StepUp.Server.Audit.Retention.RetentionService>();
@@ -66,6 +67,7 @@ internal static partial class ServerSetup
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JsonOutput.SerializerOptions.Encoder);
         StepUp.Server.Audit.Export.AuditExportServices.AddAuditExport(services);
         services.AddOpenApi();
+        StepUp.Server.Metrics.MetricsSetup.AddStepUpMetrics(services);
         return builder;
     }
 
@@ -74,6 +76,7 @@ internal static partial class ServerSetup
         app.UseStepUpErrors();
         app.MapOpenApi();
         app.MapHealthEndpoints();
+        StepUp.Server.Metrics.MetricsEndpoints.MapMetricsEndpoints(app);
         StepUp.Server.Keys.JwksEndpoints.MapJwksEndpoint(app);
         app.MapDecisionEndpoints();
         StepUp.Server.Challenges.ChallengeEndpoints.MapChallengeEndpoints(app);
@@ -86,6 +89,7 @@ internal static partial class ServerSetup
         StepUp.Server.Audit.Export.AuditExportEndpoints.MapAuditExportEndpoints(app);
         StepUp.Server.Audit.Stream.AuditStreamEndpoints.MapAuditStreamEndpoints(app);
         StepUp.Server.Audit.Sinks.AuditSinkEndpoints.MapAuditSinkEndpoints(app);
+        StepUp.Server.Alerts.AlertEndpoints.MapAlertEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }

@@ -32,6 +32,10 @@ public sealed class StepUpServerOptions
 
     public TokenOptions Tokens { get; set; } = new();
 
+    public RiskOptions Risk { get; set; } = new();
+
+    public AlertOptions Alerts { get; set; } = new();
+
     /// <summary>Origins (scheme, host, port) hosted pages may send users back to with <c>return_to</c>.</summary>
     public List<string> AllowedReturnOrigins { get; set; } = [];
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StepUp.Core.Audit;
 using StepUp.Core.Policy;
 using StepUp.Server.Hosting;
+using StepUp.Server.Metrics;
 using StepUp.Storage;
 
 namespace StepUp.Server.Policies;
@@ -10,12 +11,13 @@ namespace StepUp.Server.Policies;
 /// <summary>
 /// Owns the active policy. A decision reads <see cref="Current"/> once, so a reload between two
 /// decisions never mixes two policies inside one. A reload that fails keeps the old policy.
-/// Every load and every rejection is audited and logged.
+/// Every load and every rejection is audited, logged and counted.
 /// </summary>
 internal sealed partial class PolicyHost(
     IOptions<StepUpServerOptions> options,
     IAuditAppender audit,
     TimeProvider time,
+    StepUpMetrics metrics,
     ILogger<PolicyHost> logger) : IDisposable
 {
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
@@ -87,6 +89,7 @@ internal sealed partial class PolicyHost(
         }
 
         LogLoaded(Path, policy.Version, policy.Rules.Count, trigger);
+        metrics.PolicyReloaded("loaded");
         var payload = new JsonObject
         {
             ["outcome"] = "success",
@@ -110,6 +113,7 @@ internal sealed partial class PolicyHost(
 
     private async Task AuditRejectedAsync(PolicyLoadResult result, CancellationToken cancellationToken)
     {
+        metrics.PolicyReloaded("rejected");
         var errors = new JsonArray();
         foreach (var error in result.Errors.Take(50))
         {

@@ -89,6 +89,9 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
     public long EventsAppended => Interlocked.Read(ref _eventsAppended);
 
     /// <inheritdoc/>
+    public Action<TimeSpan>? CommitObserved { get; set; }
+
+    /// <inheritdoc/>
     public async Task<AuditEvent> AppendAsync(AuditEventDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
@@ -226,7 +229,9 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
             return false;
         }
 
-        Interlocked.Exchange(ref _lastCommitLatencyTicks, _timeProvider.GetElapsedTime(started).Ticks);
+        var latency = _timeProvider.GetElapsedTime(started);
+        Interlocked.Exchange(ref _lastCommitLatencyTicks, latency.Ticks);
+        CommitObserved?.Invoke(latency);
         Interlocked.Increment(ref _commits);
         var events = 0;
         for (var i = 0; i < batch.Count; i++)

@@ -29,4 +29,17 @@ public static class WebhookBody
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>The body of an alert webhook POST: the one <c>alert.raised</c> event, exactly as exported.</summary>
+    public static byte[] CreateSingle(AuditEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            evt.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

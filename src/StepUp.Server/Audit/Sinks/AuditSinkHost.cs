@@ -41,12 +41,13 @@ internal sealed partial class AuditSinkHost : IHostedService, IAsyncDisposable
         var options = _services.GetRequiredService<IOptions<StepUpServerOptions>>().Value;
         var errors = new List<string>();
         var sinks = SinkDefinition.CreateAll(options.Audit.Sinks, errors);
+        var alertWebhooks = Alerts.AlertWebhooks.Definitions(options.Alerts, errors);
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("Invalid audit sink configuration:\n" + string.Join('\n', errors));
         }
 
-        if (sinks.Count == 0)
+        if (sinks.Count + alertWebhooks.Count == 0)
         {
             return Task.CompletedTask;
         }
@@ -55,10 +56,11 @@ internal sealed partial class AuditSinkHost : IHostedService, IAsyncDisposable
         var feed = _services.GetRequiredService<IAuditFeed>();
         var store = _services.GetRequiredService<ISinkDeliveryStore>();
         _stopping = new CancellationTokenSource();
-        foreach (var sink in sinks)
+        var appender = _services.GetRequiredService<IAuditAppender>();
+        foreach (var sink in sinks.Concat(alertWebhooks))
         {
-            IAuditSinkTransport transport = sink.Kind == SinkKind.Webhook
-                ? new WebhookSinkTransport(sink, _clock)
+            IAuditSinkTransport transport = alertWebhooks.Contains(sink) ? new Alerts.AlertWebhookTransport(sink, _clock, appender)
+                : sink.Kind == SinkKind.Webhook ? new WebhookSinkTransport(sink, _clock)
                 : new SyslogSinkTransport(sink, _clock);
             var loop = new SinkDeliveryLoop(sink, transport, reader, feed, store, _clock, Random.Shared, _logger);
             _loops.Add(loop);

@@ -3,7 +3,7 @@ using StepUp.Server.Hosting;
 
 namespace StepUp.Server.Audit.Sinks;
 
-/// <summary>Checks <c>StepUp:Audit:Sinks</c> at start and reports every problem at once.</summary>
+/// <summary>Checks <c>StepUp:Audit:Sinks</c> and <c>StepUp:Alerts:Webhooks</c> at start and reports every problem at once.</summary>
 internal sealed class AuditSinkOptionsValidator : IValidateOptions<StepUpServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, StepUpServerOptions options)
@@ -11,6 +11,7 @@ internal sealed class AuditSinkOptionsValidator : IValidateOptions<StepUpServerO
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         SinkDefinition.CreateAll(options.Audit.Sinks, errors);
+        Alerts.AlertWebhooks.Definitions(options.Alerts, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

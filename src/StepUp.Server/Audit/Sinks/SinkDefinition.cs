@@ -48,10 +48,13 @@ internal sealed class SinkDefinition
     public string TypeName => Kind == SinkKind.Webhook ? "webhook" : "syslog";
 
     /// <summary>Parses <paramref name="options"/>; adds each problem, prefixed with its configuration key, to <paramref name="errors"/>.</summary>
-    public static SinkDefinition? TryCreate(AuditSinkOptions options, int index, List<string> errors)
+    public static SinkDefinition? TryCreate(AuditSinkOptions options, int index, List<string> errors) =>
+        TryCreate(options, $"StepUp:Audit:Sinks:{index}:", errors);
+
+    /// <summary>As <see cref="TryCreate(AuditSinkOptions, int, List{string})"/>, with each problem prefixed by <paramref name="prefix"/>.</summary>
+    public static SinkDefinition? TryCreate(AuditSinkOptions options, string prefix, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var prefix = $"StepUp:Audit:Sinks:{index}:";
         var before = errors.Count;
         void Error(string key, string message) => errors.Add(prefix + key + ": " + message);
 

@@ -22,11 +22,14 @@ internal sealed class WebhookSinkTransport : IAuditSinkTransport
     private readonly byte[] _secret;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _clock;
+    private readonly Func<IReadOnlyList<AuditEvent>, byte[]> _body;
     private (long First, long Last) _batch;
     private string _deliveryId = string.Empty;
 
-    public WebhookSinkTransport(SinkDefinition sink, TimeProvider clock)
+    /// <param name="body">The POST body of a batch; default <c>{ "events": [ … ] }</c>.</param>
+    public WebhookSinkTransport(SinkDefinition sink, TimeProvider clock, Func<IReadOnlyList<AuditEvent>, byte[]>? body = null)
     {
+        _body = body ?? WebhookBody.Create;
         ArgumentNullException.ThrowIfNull(sink);
         _url = sink.Url ?? throw new ArgumentException("A webhook sink needs a URL.", nameof(sink));
         _secret = sink.Secret;
@@ -48,7 +51,7 @@ internal sealed class WebhookSinkTransport : IAuditSinkTransport
     public async Task<SinkDeliveryResult> DeliverAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var body = WebhookBody.Create(events);
+        var body = _body(events);
         var batch = (events[0].Seq, events[^1].Seq);
         if (batch != _batch)
         {

@@ -13,14 +13,14 @@ public sealed class SqliteChallengeStore(SqliteDatabase database) : IChallengeSt
     private const string Columns =
         "id, app, subject_id, session_id, action, resource_type, resource_id, resource_digest, resource_summary, level, methods, " +
         "available_methods, max_age_ms, bind_resource, once, status, attempts, max_attempts, page_secret_hash, decision_id, app_amr, " +
-        "context_ip, context_country, context_city, created_at, expires_at_ms";
+        "context_ip, context_country, context_city, created_at, expires_at_ms, context_device_id, context_user_agent";
 
     public async Task AddAsync(Challenge challenge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         await ExecuteAsync(database,
             $"INSERT INTO challenges ({Columns}) VALUES ($id, $app, $subject, $session, $action, $rtype, $rid, $rdigest, $summary, $level, $methods, " +
-            "$available, $maxage, $bind, $once, $status, $attempts, $max, $secret, $decision, $amr, $ip, $country, $city, $created, $expires)",
+            "$available, $maxage, $bind, $once, $status, $attempts, $max, $secret, $decision, $amr, $ip, $country, $city, $created, $expires, $device, $ua)",
             cancellationToken,
             ("$id", challenge.Id), ("$app", challenge.App), ("$subject", challenge.SubjectId), ("$session", challenge.SessionId),
             ("$action", challenge.Action), ("$rtype", challenge.Resource?.Type), ("$rid", challenge.Resource?.Id),
@@ -30,7 +30,7 @@ public sealed class SqliteChallengeStore(SqliteDatabase database) : IChallengeSt
             ("$attempts", challenge.Attempts), ("$max", challenge.MaxAttempts), ("$secret", challenge.PageSecretHash),
             ("$decision", challenge.DecisionId), ("$amr", JsonList(challenge.AppAmr)), ("$ip", challenge.ContextIp),
             ("$country", challenge.ContextCountry), ("$city", challenge.ContextCity), ("$created", Text(challenge.CreatedAt)),
-            ("$expires", Ms(challenge.ExpiresAt)));
+            ("$expires", Ms(challenge.ExpiresAt)), ("$device", challenge.ContextDeviceId), ("$ua", challenge.ContextUserAgent));
     }
 
     public async Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken = default) =>
@@ -115,6 +115,8 @@ public sealed class SqliteChallengeStore(SqliteDatabase database) : IChallengeSt
             ContextCity = NullableString(r, 23),
             CreatedAt = ParseText(r, 24)!.Value,
             ExpiresAt = FromMs(r.GetInt64(25)),
+            ContextDeviceId = NullableString(r, 26),
+            ContextUserAgent = NullableString(r, 27),
         };
     }
 }

@@ -12,12 +12,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace StepUp.Server.Tests.Audit.Sinks;
+namespace StepUp.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A webhook receiver on a free loopback port (real Kestrel), written the way a receiver should be:
 /// it recomputes the HMAC over the raw body itself and rejects a stale <c>t</c> with 401. Answers
-/// are scripted: the next N failures, then <see cref="Status"/>.
+/// are scripted: the next N failures, then <see cref="Status"/>. Takes audit-sink batches and single alerts.
 /// </summary>
 internal sealed partial class WebhookReceiver : IAsyncDisposable
 {
@@ -128,7 +128,9 @@ internal sealed partial class WebhookReceiver : IAsyncDisposable
             }
         }
 
-        var events = JsonNode.Parse(body)!["events"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        // An audit sink POSTs { "events": [ … ] }; an alert webhook POSTs the one alert.raised event.
+        var root = JsonNode.Parse(body)!.AsObject();
+        var events = root["events"] is JsonArray batch ? batch.Select(e => e!.AsObject()).ToList() : [root];
         lock (_requests)
         {
             _requests.Add(new Request(_clock.GetUtcNow(), t, valid, http.Request.Headers["X-StepUp-Delivery"].ToString(), status, events));
