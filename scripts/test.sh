@@ -16,6 +16,7 @@ NEEDS=(
   rsvg-convert:librsvg2-bin zbarimg:zbar-tools   # QR code rendering and decoding
   mmdblookup:mmdb-bin      # MaxMind DB oracle
   node:nodejs npm:npm      # @simplewebauthn/server and jose cross-checks
+  prometheus:prometheus promtool:prometheus   # /metrics lint, rules/config checks, a real scrape
 )
 missing=()
 for need in "${NEEDS[@]}"; do
@@ -26,6 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The prometheus package may start its own service on :9090 (and node-exporter on :9100). The
+  # tests start their own Prometheus on a free loopback port, so stop what this install started.
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus.service prometheus-node-exporter.service >/dev/null 2>&1 || true
+  fi
 fi
 
 command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required" >&2; exit 1; }

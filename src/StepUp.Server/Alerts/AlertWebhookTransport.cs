@@ -9,7 +9,7 @@ namespace StepUp.Server.Alerts;
 /// POSTs one <c>alert.raised</c> event (the event itself as the JSON body, signed as SPEC §5 says)
 /// and audits each attempt as <c>alert.delivery</c> with its attempt number and error.
 /// </summary>
-internal sealed class AlertWebhookTransport(SinkDefinition sink, TimeProvider clock, IAuditAppender audit) : IAuditSinkTransport
+internal sealed class AlertWebhookTransport(SinkDefinition sink, TimeProvider clock, IAuditAppender audit, Metrics.StepUpMetrics metrics) : IAuditSinkTransport
 {
     private readonly WebhookSinkTransport _webhook = new(sink, clock, events => WebhookBody.CreateSingle(events[0]));
     private long _seq;
@@ -23,6 +23,7 @@ internal sealed class AlertWebhookTransport(SinkDefinition sink, TimeProvider cl
         _seq = alert.Seq;
         var result = await _webhook.DeliverAsync(events, cancellationToken);
         await audit.AppendAsync(AlertEvents.Delivery(alert, sink.Name, _attempt, result.Error), cancellationToken);
+        metrics.AlertDelivered(result.Delivered ? "success" : "failure");
         return result;
     }
 

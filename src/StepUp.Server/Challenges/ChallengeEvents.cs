@@ -24,9 +24,20 @@ internal static class ChallengeEvents
             payload["resource"] = res;
         }
 
-        if (challenge.ContextIp is not null)
+        var context = new JsonObject();
+        if (challenge.ContextIp is not null) context["ip"] = challenge.ContextIp;
+        if (challenge.ContextUserAgent is not null) context["user_agent"] = challenge.ContextUserAgent;
+        if (challenge.ContextDeviceId is not null) context["device_id"] = challenge.ContextDeviceId;
+        if (challenge.ContextCountry is not null)
         {
-            payload["context"] = new JsonObject { ["ip"] = challenge.ContextIp };
+            var geo = new JsonObject { ["country"] = challenge.ContextCountry };
+            if (challenge.ContextCity is not null) geo["city"] = challenge.ContextCity;
+            context["geo"] = geo;
+        }
+
+        if (context.Count > 0)
+        {
+            payload["context"] = context;
         }
 
         return payload;

@@ -30,6 +30,7 @@ internal sealed class ChallengeVerifier(
     WebAuthnCheck webAuthn,
     PolicyHost policies,
     Risk.RiskService risk,
+    Metrics.StepUpMetrics metrics,
     IAuditAppender audit,
     TimeProvider time)
 {
@@ -48,6 +49,7 @@ internal sealed class ChallengeVerifier(
                 if (await challenges.ExpireAsync(challenge.Id, cancellationToken))
                 {
                     await audit.AppendAsync(Event(AuditEventTypes.ChallengeExpired, challenge, "failure", "low", "expired"), cancellationToken);
+                    Finished(challenge, StepUpMethods.None, "expired", null);
                 }
 
                 return new VerifyResult(VerifyStatus.Expired) { Challenge = challenge };
@@ -125,6 +127,7 @@ internal sealed class ChallengeVerifier(
         }
 
         await audit.AppendAsync(events, cancellationToken);
+        Finished(challenge, method, "verified", now - challenge.CreatedAt);
         return new VerifyResult(VerifyStatus.Verified) { Challenge = challenge, Elevation = elevation, Token = token };
     }
 
@@ -151,6 +154,7 @@ internal sealed class ChallengeVerifier(
 
         risk.Failed(updated, events);
         await audit.AppendAsync(events, cancellationToken);
+        Finished(updated, method, updated.Status == ChallengeStatus.Locked ? "locked" : "failed", null);
         if (subjectLocked)
         {
             return new VerifyResult(VerifyStatus.SubjectLocked) { Challenge = updated, Reason = reason, RetryAfter = RemainingOrOne(lockout.LockedUntil!.Value, now) };
@@ -160,6 +164,10 @@ internal sealed class ChallengeVerifier(
             ? new VerifyResult(VerifyStatus.ChallengeLocked) { Challenge = updated, Reason = reason, RetryAfter = RemainingOrOne(updated.ExpiresAt, now) }
             : new VerifyResult(VerifyStatus.Wrong) { Challenge = updated, Reason = reason };
     }
+
+    private void Finished(Challenge challenge, StepUpMethods method, string outcome, TimeSpan? completion) =>
+        metrics.ChallengeFinished(method == StepUpMethods.None ? "none" : method.ToNames()[0], outcome, challenge.Action,
+            Metrics.StepUpMetrics.DeviceClass(challenge.ContextUserAgent), completion);
 
     private static TimeSpan RemainingOrOne(DateTimeOffset until, DateTimeOffset now) =>
         until - now > TimeSpan.FromSeconds(1) ? until - now : TimeSpan.FromSeconds(1);

@@ -24,6 +24,7 @@ internal sealed class DecisionService(
     ChallengeIssuer challenges,
     Risk.GeoEnricher geo,
     Risk.RiskService riskSignals,
+    Metrics.StepUpMetrics metrics,
     IAuditAppender audit,
     TimeProvider time)
 {
@@ -78,6 +79,8 @@ internal sealed class DecisionService(
         await riskSignals.AfterDecisionAsync(caller.App, input, outcome.Effect,
             evaluation.Effect == RuleEffect.Deny && evaluation.DeniedByGeoRule, outcome.Challenge is not null, events, cancellationToken);
         await audit.AppendAsync(events, cancellationToken);
+        metrics.DecisionMade(outcome.EffectName, evaluation.AppliedRules.Select(r => r.Id).ToArray(), input.Action);
+        metrics.RiskSignalsFired(risk.Fired);
         return outcome;
     }
 }

@@ -32,7 +32,7 @@ internal static partial class FactorEndpoints
         subjects.MapPost("/enrollments", EnrollmentAsync).RequireScope(ApiKeyScopes.Factors).WithName("CreateEnrollmentLink");
     }
 
-    private static async Task<IResult> GetSubjectAsync(HttpContext http, string subject, IFactorStore factors, ISubjectStore subjects, TimeProvider time)
+    private static async Task<IResult> GetSubjectAsync(HttpContext http, string subject, IFactorStore factors, ISubjectStore subjects, IAuditReader audit, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var key = SubjectKey.For(http.Caller().App, subject);
@@ -45,7 +45,7 @@ internal static partial class FactorEndpoints
             ["recovery_codes_left"] = recovery.Count(h => h is not null),
             ["locked"] = lockout.IsLocked(now),
             ["consecutive_failures"] = lockout.ConsecutiveFailures,
-            ["recent_devices"] = new JsonArray(),
+            ["recent_devices"] = await RecentDevicesAsync(audit, http.Caller().App, subject, http.RequestAborted),
         };
         if (lockout.IsLocked(now))
         {
@@ -53,6 +53,36 @@ internal static partial class FactorEndpoints
         }
 
         return Results.Json(json, JsonOutput.SerializerOptions);
+    }
+
+    /// <summary>
+    /// The devices the subject verified step-ups on, most recent first (at most 10), from the
+    /// <c>stepup.challenge.verified</c> events of the audit trail: the risk profile keeps only hashes.
+    /// </summary>
+    private static async Task<JsonArray> RecentDevicesAsync(IAuditReader audit, string app, string subject, CancellationToken cancellationToken)
+    {
+        var page = await audit.QueryAsync(new AuditQuery { Type = AuditEventTypes.ChallengeVerified, App = app, Subject = subject, Limit = 100 }, cancellationToken);
+        var devices = new JsonArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var evt in page.Events)
+        {
+            if (evt.Erased || evt.Payload["context"] is not JsonObject context || context["device_id"]?.GetValue<string>() is not { } device || !seen.Add(device))
+            {
+                continue;
+            }
+
+            var entry = new JsonObject { ["device_id"] = device, ["last_verified_at"] = AuditTime.ToText(evt.Time) };
+            if (context["user_agent"] is { } ua) entry["user_agent"] = ua.DeepClone();
+            if (context["ip"] is { } ip) entry["ip"] = ip.DeepClone();
+            if (context["geo"]?["country"] is { } country) entry["country"] = country.DeepClone();
+            devices.Add(entry);
+            if (devices.Count == 10)
+            {
+                break;
+            }
+        }
+
+        return devices;
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, string subject, IFactorStore factors) =>

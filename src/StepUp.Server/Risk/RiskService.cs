@@ -16,7 +16,7 @@ namespace StepUp.Server.Risk;
 /// from verified step-ups, counts failures, and turns what the detectors raise into
 /// <c>alert.raised</c> events that go into the same audit commit as their cause.
 /// </summary>
-internal sealed class RiskService(RiskProfiles profiles, RiskEngine engine, Detectors detectors, Policies.PolicyHost policies, TimeProvider time)
+internal sealed class RiskService(RiskProfiles profiles, RiskEngine engine, Detectors detectors, Policies.PolicyHost policies, Metrics.StepUpMetrics metrics, TimeProvider time)
 {
     /// <summary>The input with every risk signal bound (GeoIP facts must already be in <c>context.geo</c>).</summary>
     public async ValueTask<DecisionInput> AssessAsync(string app, DecisionInput input, CancellationToken cancellationToken)
@@ -100,19 +100,20 @@ internal sealed class RiskService(RiskProfiles profiles, RiskEngine engine, Dete
             input.Now);
     }
 
-    private static void Add(List<AuditEventDraft> events, Alert? alert)
+    private void Add(List<AuditEventDraft> events, Alert? alert)
     {
         if (alert is not null)
         {
             events.Add(AlertEvents.Raised(alert));
+            metrics.AlertRaised(alert.Detector);
         }
     }
 
-    private static void AddAll(List<AuditEventDraft> events, IReadOnlyList<Alert> alerts)
+    private void AddAll(List<AuditEventDraft> events, IReadOnlyList<Alert> alerts)
     {
         foreach (var alert in alerts)
         {
-            events.Add(AlertEvents.Raised(alert));
+            Add(events, alert);
         }
     }
 }

@@ -23,9 +23,26 @@ public class DecisionApiTests(ServerFixture server) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task Decide_SmallTransfer_IsAllowed()
+    public async Task Decide_SmallTransfer_FromADeviceNeverVerified_IsSteppedUp_AsNewDevice()
     {
         var json = await DecideAsync(Transfer(50));
+        Assert.Equal("step_up", json["decision"]!.GetValue<string>());
+        Assert.Equal(["large-transfer"], json["rules"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(["new_device"], json["risk"]!["signals"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(40, json["risk"]!["score"]!.GetValue<int>());
+        Assert.Equal("medium", json["risk"]!["level"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Decide_SmallTransfer_WithoutADeviceId_IsAllowed()
+    {
+        var json = await DecideAsync(new
+        {
+            subject = new { id = "alice", session_id = "s-123" },
+            action = "payments.transfer",
+            resource = new { type = "transfer", id = "t-9", attributes = new { amount = 50, currency = "EUR" } },
+            context = new { ip = "81.2.69.142" },
+        });
         Assert.Equal("allow", json["decision"]!.GetValue<string>());
         Assert.Empty(json["rules"]!.AsArray());
         Assert.Null(json["required"]);

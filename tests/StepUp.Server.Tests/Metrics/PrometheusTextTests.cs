@@ -108,14 +108,14 @@ public class PrometheusTextTests
     public void FormatValue_UsesPrometheusSpelling(double value, string expected) => Assert.Equal(expected, PrometheusText.FormatValue(value));
 
     [Theory]
-    [InlineData("stepup.decisions", null, MetricType.Counter, "stepup_decisions_total")]
-    [InlineData("stepup.audit.commit", "s", MetricType.Histogram, "stepup_audit_commit_seconds")]
-    [InlineData("stepup.audit.queue_depth", null, MetricType.Gauge, "stepup_audit_queue_depth")]
-    [InlineData("stepup.wait_seconds", "s", MetricType.Gauge, "stepup_wait_seconds")]
-    [InlineData("stepup.things_total", null, MetricType.Counter, "stepup_things_total")]
-    [InlineData("9lives-x", null, MetricType.Gauge, "_9lives_x")]
-    public void MetricName_MapsInstrumentNameUnitAndType(string name, string? unit, MetricType type, string expected) =>
-        Assert.Equal(expected, PrometheusNames.Metric(name, unit, type));
+    [InlineData("stepup.decisions", null, "Counter", "stepup_decisions_total")]
+    [InlineData("stepup.audit.commit", "s", "Histogram", "stepup_audit_commit_seconds")]
+    [InlineData("stepup.audit.queue_depth", null, "Gauge", "stepup_audit_queue_depth")]
+    [InlineData("stepup.wait_seconds", "s", "Gauge", "stepup_wait_seconds")]
+    [InlineData("stepup.things_total", null, "Counter", "stepup_things_total")]
+    [InlineData("9lives-x", null, "Gauge", "_9lives_x")]
+    public void MetricName_MapsInstrumentNameUnitAndType(string name, string? unit, string type, string expected) =>
+        Assert.Equal(expected, PrometheusNames.Metric(name, unit, Enum.Parse<MetricType>(type)));
 
     [Fact]
     public void LabelName_ReplacesInvalidCharacters() => Assert.Equal("device_class", PrometheusNames.Label("device.class"));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using StepUp.Server.Tests.Infrastructure;
 
@@ -85,6 +86,11 @@ public class RiskSignalTests(RiskFixture server) : IClassFixture<RiskFixture>
 
         var other = await server.DecideAsync(Transfer("devin", "81.2.69.142", "phone-2", 60));
         Assert.Contains("new_device", Signals(other));
+
+        var subject = (await server.Client().GetFromJsonAsync<JsonObject>("/v1/subjects/devin"))!;
+        var device = Assert.Single(subject["recent_devices"]!.AsArray())!;
+        Assert.Equal("laptop-1", device["device_id"]!.GetValue<string>());
+        Assert.Equal("GB", device["country"]!.GetValue<string>());
 
         // Devices are per subject: another subject on laptop-1 is on a new device.
         var stranger = await server.DecideAsync(Transfer("devina", "81.2.69.142", "laptop-1", 60));

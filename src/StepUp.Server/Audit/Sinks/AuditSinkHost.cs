@@ -57,9 +57,10 @@ internal sealed partial class AuditSinkHost : IHostedService, IAsyncDisposable
         var store = _services.GetRequiredService<ISinkDeliveryStore>();
         _stopping = new CancellationTokenSource();
         var appender = _services.GetRequiredService<IAuditAppender>();
+        var metrics = _services.GetRequiredService<Metrics.StepUpMetrics>();
         foreach (var sink in sinks.Concat(alertWebhooks))
         {
-            IAuditSinkTransport transport = alertWebhooks.Contains(sink) ? new Alerts.AlertWebhookTransport(sink, _clock, appender)
+            IAuditSinkTransport transport = alertWebhooks.Contains(sink) ? new Alerts.AlertWebhookTransport(sink, _clock, appender, metrics)
                 : sink.Kind == SinkKind.Webhook ? new WebhookSinkTransport(sink, _clock)
                 : new SyslogSinkTransport(sink, _clock);
             var loop = new SinkDeliveryLoop(sink, transport, reader, feed, store, _clock, Random.Shared, _logger);
