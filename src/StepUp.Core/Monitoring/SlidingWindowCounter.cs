@@ -32,6 +32,11 @@ public sealed class SlidingWindowCounter
         var slot = minute % _buckets;
         lock (this)
         {
+            if (_minutes[slot] > minute)
+            {
+                return; // older than the ring: a clock that stepped back must not wipe newer counts
+            }
+
             if (_minutes[slot] != minute)
             {
                 _minutes[slot] = minute;
@@ -58,7 +63,7 @@ public sealed class SlidingWindowCounter
         long total = 0;
         lock (this)
         {
-            for (var minute = Math.Max(oldest, current - _buckets + 1); minute <= newest; minute++)
+            for (var minute = Math.Max(0, Math.Max(oldest, current - _buckets + 1)); minute <= newest; minute++)
             {
                 var slot = minute % _buckets;
                 if (_minutes[slot] == minute)
@@ -71,8 +76,8 @@ public sealed class SlidingWindowCounter
         return total;
     }
 
-    /// <summary>Unix minutes (an int until the year 6053).</summary>
-    private static int Minute(DateTimeOffset time) => (int)(time.ToUnixTimeSeconds() / 60);
+    /// <summary>Unix minutes (an int until the year 6053; times before 1970 count as minute 0).</summary>
+    private static int Minute(DateTimeOffset time) => (int)Math.Max(0, time.ToUnixTimeSeconds() / 60);
 
     private static long Minutes(TimeSpan span) => (long)Math.Ceiling(span.TotalMinutes);
 }

@@ -38,8 +38,8 @@ public sealed class RiskEngine(RiskSettings settings)
                     var hours = Math.Max(1, here.AtUnix - previous.AtUnix) / 3600.0;
                     if (km >= Settings.MinTravelKm)
                     {
+                        impossible = km / hours > Settings.ImpossibleTravelKmh;
                         speed = Math.Round(km / hours, 1);
-                        impossible = speed > Settings.ImpossibleTravelKmh;
                     }
                 }
 

@@ -177,7 +177,7 @@ public sealed class SubjectRiskProfile
 
     private static ulong DeviceKey(string deviceId) => Fnv1a(deviceId);
 
-    /// <summary>An ISO country code packed into the key (codes are short ASCII).</summary>
+    /// <summary>An ISO country code, hashed like the rest (case-insensitive).</summary>
     private static ulong CountryKey(string country) => Fnv1a(country.ToUpperInvariant());
 
     /// <summary>64-bit FNV-1a over the UTF-16 code units: stable across processes, no allocation.</summary>

@@ -212,4 +212,21 @@ public sealed class SlidingWindowCounterTests
         Assert.Equal(100_000, counter.Count(T0.AddMinutes(9), Minutes(10)));
         Assert.Equal(10_000, counter.Count(T0.AddMinutes(9), Minutes(1)));
     }
+
+    [Fact]
+    public void LateEvent_OlderThanTheRing_DoesNotWipeTheNewerBucketInItsSlot()
+    {
+        var counter = new SlidingWindowCounter(Minutes(60));
+        counter.Add(T0, 5);
+        counter.Add(T0 - Minutes(60));
+        Assert.Equal(5, counter.Count(T0, Minutes(60)));
+    }
+
+    [Fact]
+    public void TimeBefore1970_IsCounted_NotAnIndexError()
+    {
+        var counter = new SlidingWindowCounter(Minutes(10));
+        counter.Add(default);
+        Assert.Equal(1, counter.Count(default, Minutes(10)));
+    }
 }

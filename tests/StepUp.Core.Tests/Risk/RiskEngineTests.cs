@@ -225,10 +225,10 @@ public sealed class RiskEngineTests
     [Fact]
     public void Assess_ImpossibleTravel_FiresOnlyAboveTheThreshold()
     {
-        var speed = Math.Round(RiskEngine.DistanceKm(London, Changchun) / 10, 1);
+        var speed = RiskEngine.DistanceKm(London, Changchun) / 10; // compared unrounded
 
         Assert.False(Travel(RiskSettings.Default with { ImpossibleTravelKmh = speed }).ImpossibleTravel);
-        Assert.True(Travel(RiskSettings.Default with { ImpossibleTravelKmh = speed - 0.1 }).ImpossibleTravel);
+        Assert.True(Travel(RiskSettings.Default with { ImpossibleTravelKmh = speed - 0.01 }).ImpossibleTravel);
 
         static RiskSignals Travel(RiskSettings settings)
         {

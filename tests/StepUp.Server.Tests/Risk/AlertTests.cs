@@ -54,6 +54,13 @@ public class AlertTests(RiskFixture server) : IClassFixture<RiskFixture>
         var evaluated = (await server.AllEventsAsync("decision.evaluated")).Last();
         Assert.Equal(5, evaluated["risk"]!["failures_1h"]!.GetValue<int>());
 
+        // The alert, the failures and the delivery are counted in /metrics.
+        var metrics = await server.Client(null).GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^stepup_alerts_total\{detector=""subject_failures""\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^stepup_challenges_total\{device_class=""other"",method=""totp"",outcome=""failed""\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^stepup_verification_failures_total\{action=""payments.transfer""\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^stepup_alert_deliveries_total\{outcome=""success""\} [1-9]", metrics);
+
         // One burst, one alert: a sixth failure in the same window raises nothing new.
         var next = decision["challenge"]!["id"]!.GetValue<string>();
         await server.VerifyAsync(next, server.WrongCode(secret));
