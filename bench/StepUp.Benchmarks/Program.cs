@@ -5,7 +5,8 @@ namespace StepUp.Benchmarks;
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/StepUp.Benchmarks -- --filter '*'</c>.
 /// <c>-- alloc</c> instead prints where policy evaluation allocates (see <see cref="AllocationProbe"/>);
-/// <c>-- cpu</c> prints thread CPU time per evaluation, for busy machines (see <see cref="CpuTimeProbe"/>).
+/// <c>-- cpu</c> prints thread CPU time per evaluation, for busy machines (see <see cref="CpuTimeProbe"/>);
+/// <c>-- risk-memory</c> prints the memory held per active subject (see <see cref="RiskMemoryProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,12 @@ public static class Program
         if (args is ["alloc"])
         {
             AllocationProbe.Run();
+            return;
+        }
+
+        if (args is ["risk-memory"])
+        {
+            RiskMemoryProbe.Run();
             return;
         }
 

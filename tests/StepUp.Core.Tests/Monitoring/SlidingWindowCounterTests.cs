@@ -229,4 +229,14 @@ public sealed class SlidingWindowCounterTests
         counter.Add(default);
         Assert.Equal(1, counter.Count(default, Minutes(10)));
     }
+
+    [Fact]
+    public void Bucket_SaturatesAt65535PerMinute_InsteadOfWrapping()
+    {
+        var counter = new SlidingWindowCounter(Minutes(10));
+        counter.Add(T0, 60_000);
+        counter.Add(T0, 60_000);
+        counter.Add(T0.AddMinutes(1), 3);
+        Assert.Equal(65_535 + 3, counter.Count(T0.AddMinutes(1), Minutes(10)));
+    }
 }
