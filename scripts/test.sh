@@ -17,6 +17,7 @@ NEEDS=(
   mmdblookup:mmdb-bin      # MaxMind DB oracle
   node:nodejs npm:npm      # @simplewebauthn/server and jose cross-checks
   prometheus:prometheus promtool:prometheus   # /metrics lint, rules/config checks, a real scrape
+  nginx:nginx              # forward auth behind a real nginx (deploy/nginx/stepup.conf)
 )
 missing=()
 for need in "${NEEDS[@]}"; do

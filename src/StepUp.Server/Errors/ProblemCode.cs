@@ -31,4 +31,9 @@ public sealed record ProblemCode(string Code, int Status, string Title)
     public static readonly ProblemCode EnrollmentFailed = new("SU1048", 422, "Enrolment failed");
     public static readonly ProblemCode ReturnToNotAllowed = new("SU1060", 400, "Return address not allowed");
     public static readonly ProblemCode RelaySuspected = new("SU1061", 403, "Refused from this location");
+    public static readonly ProblemCode ForwardAuthRefused = new("SU1070", 403, "Forward auth refused");
+    public static readonly ProblemCode AmbiguousPath = new("SU1071", 400, "Ambiguous path");
+    public static readonly ProblemCode InvalidForwardedRequest = new("SU1072", 400, "Invalid forwarded request");
+    public static readonly ProblemCode NotSignedIn = new("SU1073", 401, "Not signed in");
+    public static readonly ProblemCode ActionDenied = new("SU1074", 403, "Action denied");
 }

@@ -68,6 +68,7 @@ internal static partial class ServerSetup
         StepUp.Server.Audit.Export.AuditExportServices.AddAuditExport(services);
         services.AddOpenApi();
         StepUp.Server.Metrics.MetricsSetup.AddStepUpMetrics(services);
+        StepUp.Server.ForwardAuth.ForwardAuthSetup.AddStepUpForwardAuth(services);
         return builder;
     }
 
@@ -90,6 +91,7 @@ internal static partial class ServerSetup
         StepUp.Server.Audit.Stream.AuditStreamEndpoints.MapAuditStreamEndpoints(app);
         StepUp.Server.Audit.Sinks.AuditSinkEndpoints.MapAuditSinkEndpoints(app);
         StepUp.Server.Alerts.AlertEndpoints.MapAlertEndpoints(app);
+        StepUp.Server.ForwardAuth.ForwardAuthSetup.MapForwardAuthEndpoint(app);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }

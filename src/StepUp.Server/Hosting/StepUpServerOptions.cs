@@ -38,6 +38,11 @@ public sealed class StepUpServerOptions
 
     /// <summary>Origins (scheme, host, port) hosted pages may send users back to with <c>return_to</c>.</summary>
     public List<string> AllowedReturnOrigins { get; set; } = [];
+
+    /// <summary>Reverse proxies (IPs or CIDRs) allowed to call forward auth; their <c>X-Forwarded-For</c> entries are skipped.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    public ForwardAuthOptions ForwardAuth { get; set; } = new();
 }
 
 /// <summary><c>StepUp:Storage</c>.</summary>

@@ -24,7 +24,8 @@ internal static class HostedPages
             services.GetRequiredService<IChallengeStore>(),
             services.GetRequiredService<IAuditAppender>(),
             services.GetService<IBrowserLocator>() ?? new GeoIpBrowserLocator(services.GetService<GeoIpLookup>() ?? GeoIpLookup.Empty),
-            options);
+            options,
+            services.GetRequiredService<TrustedProxySet>());
 
         var pages = app.MapGroup(string.Empty).AddEndpointFilter(PageHeaders.Filter).ExcludeFromDescription();
         pages.MapGet("/pages/assets/{name}", PageAssets.Load().Get);

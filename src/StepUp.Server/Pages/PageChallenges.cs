@@ -16,7 +16,7 @@ namespace StepUp.Server.Pages;
 /// browser must not be in another country than the request that caused the step-up (relay check).
 /// A wrong or missing secret looks exactly like an unknown challenge.
 /// </summary>
-internal sealed class PageChallenges(IChallengeStore challenges, IAuditAppender audit, IBrowserLocator locator, HostedPageOptions options)
+internal sealed class PageChallenges(IChallengeStore challenges, IAuditAppender audit, IBrowserLocator locator, HostedPageOptions options, Hosting.TrustedProxySet proxies)
 {
     public const string SecretHeader = "X-StepUp-Page-Secret";
     private const int MaxSecretLength = 128;
@@ -44,7 +44,13 @@ internal sealed class PageChallenges(IChallengeStore challenges, IAuditAppender 
             return true;
         }
 
+        // The browser: the TCP peer, or behind a trusted proxy (StepUp:TrustedProxies) the client it names in X-Forwarded-For.
         var address = http.Connection.RemoteIpAddress;
+        if (proxies.Contains(address) && http.Request.Headers["X-Forwarded-For"].Count > 0)
+        {
+            address = ForwardAuth.ForwardedFor.ClientAddress(http.Request.Headers["X-Forwarded-For"], proxies);
+        }
+
         if (locator.CountryOf(address) is not { } actual || string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             return true;

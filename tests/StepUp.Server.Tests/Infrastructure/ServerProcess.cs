@@ -53,9 +53,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return StartAsync("localhost", port, settings(port));
     }
 
-    private static async Task<ServerProcess> StartAsync(string host, int port, string[] settings)
+    private static Task<ServerProcess> StartAsync(string host, int port, string[] settings) =>
+        StartDllAsync(SolutionDll("src/StepUp.Server"), host, port, ["--StepUp:ApiKey=" + Key, .. settings], "/healthz");
+
+    /// <summary>
+    /// Another app of the solution (e.g. <c>samples/StepUp.Samples.Bank</c>) as a process on
+    /// <c>http://127.0.0.1:<paramref name="port"/></c>, ready once <paramref name="readyPath"/> answers.
+    /// </summary>
+    public static Task<ServerProcess> StartAppAsync(string project, int port, string readyPath, params string[] settings) =>
+        StartDllAsync(SolutionDll(project), "127.0.0.1", port, settings, readyPath);
+
+    private static async Task<ServerProcess> StartDllAsync(string dll, string host, int port, string[] settings, string readyPath)
     {
-        var dll = ServerDll();
         var workingDirectory = Directory.CreateTempSubdirectory("stepup-process-").FullName;
         var info = new ProcessStartInfo("dotnet")
         {
@@ -67,7 +76,6 @@ public sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://{host}:{port}");
-        info.ArgumentList.Add("--StepUp:ApiKey=" + Key);
         foreach (var setting in settings)
         {
             info.ArgumentList.Add(setting);
@@ -90,7 +98,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
+                if ((await client.GetAsync(readyPath)).IsSuccessStatusCode)
                 {
                     return server;
                 }
@@ -104,7 +112,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         await server.DisposeAsync();
-        throw new TimeoutException("the server did not answer /healthz within 60 s:\n" + server.Output);
+        throw new TimeoutException($"{Path.GetFileName(dll)} did not answer {readyPath} within 60 s:\n" + server.Output);
     }
 
     public HttpClient Client()
@@ -153,8 +161,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>StepUp.Server.dll from the solution's build output, same configuration as the tests.</summary>
-    private static string ServerDll()
+    /// <summary>A project's dll from the solution's build output (<c>src/StepUp.Server</c> → …/bin/Release/net10.0/StepUp.Server.dll), same configuration as the tests.</summary>
+    private static string SolutionDll(string project)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -163,11 +171,13 @@ public sealed class ServerProcess : IAsyncDisposable
             directory = directory.Parent;
         }
 
-        var dll = directory is null ? null : Path.Combine(directory.FullName, "src", "StepUp.Server", "bin", configuration, "net10.0", "StepUp.Server.dll");
-        return dll is not null && File.Exists(dll) ? dll : throw new FileNotFoundException("build the solution first: StepUp.Server.dll not found", dll);
+        var name = Path.GetFileName(project);
+        var dll = directory is null ? null : Path.Combine(directory.FullName, project, "bin", configuration, "net10.0", name + ".dll");
+        return dll is not null && File.Exists(dll) ? dll : throw new FileNotFoundException($"build the solution first: {name}.dll not found", dll);
     }
 
-    private static int FreePort()
+    /// <summary>A free loopback TCP port.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

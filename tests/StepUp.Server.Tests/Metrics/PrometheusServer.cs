@@ -57,7 +57,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                   - targets: ["{target.Authority}"]
             """);
 
-        var port = FreePort();
+        var port = Infrastructure.ServerProcess.FreePort();
         var info = new ProcessStartInfo("prometheus")
         {
             RedirectStandardOutput = true,
@@ -158,12 +158,5 @@ public sealed class PrometheusServer : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
