@@ -31,6 +31,7 @@ internal sealed partial class CheckpointWriter : IHostedLifecycleService, IDispo
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private int _stopped;
 
     // The highest seq that needs no further checkpoint: the last checkpoint event itself when it
     // came right after what it covers, else what it covers (events slipped in between).
@@ -67,9 +68,14 @@ internal sealed partial class CheckpointWriter : IHostedLifecycleService, IDispo
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Stops the loop; idempotent, and harmless after <see cref="Dispose"/> (a host stopped twice, or disposed first).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _stopping.CancelAsync();
+        }
+
         await _loop.WaitAsync(cancellationToken);
     }
 
@@ -126,6 +132,11 @@ internal sealed partial class CheckpointWriter : IHostedLifecycleService, IDispo
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+
         _stopping.Dispose();
         _writing.Dispose();
     }
