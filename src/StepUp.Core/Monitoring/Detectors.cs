@@ -83,6 +83,36 @@ public sealed class Detectors
             : null;
     }
 
+    /// <summary>
+    /// Counts a failed verification another node recorded (seen in the shared audit trail), so
+    /// windows count failures from every node. Raises nothing: the node that saw it raises.
+    /// </summary>
+    public void CountRemoteFailure(string subjectKey, string? ip, DateTimeOffset at)
+    {
+        _subjectFailures.GetOrAdd(subjectKey, static _ => new SlidingWindowCounter(KeySpan)).Add(at);
+        if (ip is not null)
+        {
+            _ipFailures.GetOrAdd(ip, static _ => new SlidingWindowCounter(KeySpan)).Add(at);
+        }
+
+        _failures.Add(at);
+    }
+
+    /// <summary>Counts a step-up trigger another node recorded.</summary>
+    public void CountRemoteTrigger(DateTimeOffset at) => _triggers.Add(at);
+
+    /// <summary>An alert another node raised: this node does not raise the same (detector, key) within its window.</summary>
+    public void MarkRemoteAlert(string detector, string key, DateTimeOffset at, TimeSpan window)
+    {
+        lock (_raised)
+        {
+            if (!_raised.TryGetValue((detector, key), out var until) || until < at + window)
+            {
+                _raised[(detector, key)] = at + window;
+            }
+        }
+    }
+
     /// <summary>Drops per-key windows with nothing in the last hour, and expired de-duplication marks.</summary>
     public void Prune(DateTimeOffset now)
     {

@@ -6,16 +6,11 @@ using StepUp.Storage.StepUps;
 
 namespace StepUp.Server.Hosting;
 
-/// <summary>Registers step-ups: stores, challenge issuing, elevations and their tokens.</summary>
+/// <summary>Registers step-ups: challenge issuing and verification, elevations and their tokens (the stores are in <see cref="StorageSetup"/>).</summary>
 internal static class ChallengeSetup
 {
     public static IServiceCollection AddStepUpChallenges(this IServiceCollection services)
     {
-        services.AddSingleton<ISubjectStore>(sp => new SqliteSubjectStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IFactorStore>(sp => new SqliteFactorStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IChallengeStore>(sp => new SqliteChallengeStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IElevationStore>(sp => new SqliteElevationStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IEnrollmentStore>(sp => new SqliteEnrollmentStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<ChallengeIssuer>();
         services.AddSingleton<RelyingParty>();
         services.AddSingleton(sp => new RecoveryCodeKey(sp.GetRequiredService<StepUp.Core.Security.SecretBox>().DeriveKey("recovery-codes")));

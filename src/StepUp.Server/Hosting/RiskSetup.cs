@@ -14,7 +14,6 @@ internal static class RiskSetup
     public static IServiceCollection AddStepUpRisk(this IServiceCollection services)
     {
         services.AddSingleton<IValidateOptions<StepUpServerOptions>, RiskOptionsValidator>();
-        services.AddSingleton<IRiskProfileStore>(sp => new SqliteRiskProfileStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton(sp => new RiskEngine(sp.GetRequiredService<IOptions<StepUpServerOptions>>().Value.Risk.ToSettings([])));
         services.AddSingleton<Detectors>();
         services.AddSingleton<RiskProfiles>();

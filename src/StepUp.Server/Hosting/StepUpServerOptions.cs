@@ -50,7 +50,10 @@ public sealed class StorageOptions
 {
     public string Provider { get; set; } = "sqlite";
 
-    public string ConnectionString { get; set; } = "Data Source=./data/stepup.db";
+    /// <summary>The SQLite default (SPEC §8).</summary>
+    public const string DefaultConnectionString = "Data Source=./data/stepup.db";
+
+    public string ConnectionString { get; set; } = DefaultConnectionString;
 }
 
 /// <summary><c>StepUp:GeoIp</c>: MaxMind-format database paths.</summary>

@@ -11,10 +11,17 @@ namespace StepUp.Server.Risk;
 /// back behind the requests (every second, and at shutdown) so a decision never waits for a
 /// write. A kill -9 can lose up to a second of what was learned; the profile then looks newer than
 /// it is, which only makes signals fire (the stricter side). Profiles idle for two hours leave
-/// memory. Also prunes the detectors' idle windows.
+/// memory. With several nodes (PostgreSQL) a profile is re-read when it is older than two
+/// seconds and has nothing unsaved, so what another node learned shows within about three
+/// seconds (until then a device or place looks new: the stricter side). Also prunes the
+/// detectors' idle windows.
 /// </summary>
-internal sealed partial class RiskProfiles(IRiskProfileStore store, Detectors detectors, TimeProvider time, ILogger<RiskProfiles> logger) : BackgroundService
+internal sealed partial class RiskProfiles(IRiskProfileStore store, Detectors detectors, TimeProvider time, Microsoft.Extensions.Options.IOptions<Hosting.StepUpServerOptions> options, ILogger<RiskProfiles> logger) : BackgroundService
 {
+    private readonly long _reloadAfterTicks = string.Equals(options.Value.Storage.Provider, "postgres", StringComparison.OrdinalIgnoreCase)
+        ? TimeSpan.FromSeconds(2).Ticks
+        : long.MaxValue;
+
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private static readonly long IdleTicks = TimeSpan.FromHours(2).Ticks;
 
@@ -26,7 +33,7 @@ internal sealed partial class RiskProfiles(IRiskProfileStore store, Detectors de
     public async ValueTask<SubjectRiskProfile> GetAsync(string subjectKey, CancellationToken cancellationToken)
     {
         var ticks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-        if (_cache.TryGetValue(subjectKey, out var entry))
+        if (_cache.TryGetValue(subjectKey, out var entry) && (ticks - entry.LoadedAt < _reloadAfterTicks || IsDirty(entry)))
         {
             entry.LastUsed = ticks;
             return entry.Profile;
@@ -34,7 +41,8 @@ internal sealed partial class RiskProfiles(IRiskProfileStore store, Detectors de
 
         var bytes = await store.GetAsync(subjectKey, cancellationToken);
         var profile = bytes is null ? new SubjectRiskProfile() : SubjectRiskProfile.Deserialize(bytes);
-        return _cache.GetOrAdd(subjectKey, new Entry(profile) { LastUsed = ticks }).Profile;
+        var loaded = new Entry(profile) { LastUsed = ticks, LoadedAt = ticks };
+        return _cache.AddOrUpdate(subjectKey, loaded, (_, current) => IsDirty(current) ? current : loaded).Profile;
     }
 
     /// <summary>Writes every changed profile now.</summary>
@@ -106,11 +114,21 @@ internal sealed partial class RiskProfiles(IRiskProfileStore store, Detectors de
         await FlushAsync(CancellationToken.None);
     }
 
+    private static bool IsDirty(Entry entry)
+    {
+        lock (entry.Profile)
+        {
+            return entry.Profile.Dirty;
+        }
+    }
+
     private sealed class Entry(SubjectRiskProfile profile)
     {
         public SubjectRiskProfile Profile { get; } = profile;
 
         public long LastUsed { get; set; }
+
+        public long LoadedAt { get; init; }
     }
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Saving {Count} risk profiles failed; retrying in a second")]

@@ -10,7 +10,6 @@ internal static class AuditExportServices
     /// <summary>Registers the forward reader and the stream options (<c>StepUp:Audit:Stream</c>).</summary>
     public static IServiceCollection AddAuditExport(this IServiceCollection services)
     {
-        services.AddSingleton<IAuditForwardReader>(sp => new SqliteAuditForwardReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<AuditStreamConnections>();
         services.AddOptions<AuditStreamOptions>()
             .BindConfiguration(AuditStreamOptions.Section)
