@@ -154,4 +154,43 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var subject = await a.GetFromJsonAsync<JsonObject>("/v1/subjects/lou");
         Assert.True(subject!["locked"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task DetectorWindows_CountFailuresFromBothNodes_AndRaiseOneAlert()
+    {
+        using var a = _a.Client();
+        using var b = _b.Client();
+        await a.PostAsync("/v1/subjects/dora/recovery-codes", null);
+
+        async Task FailAsync(ServerProcess node, int i)
+        {
+            using var client = node.Client();
+            var challenge = (await DecideAsync(node, Transfer("dora", 21000 + i)))["challenge"]!["id"]!.GetValue<string>();
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsJsonAsync($"/v1/challenges/{challenge}/verify", new { method = "recovery_code", code = "wrong-" + i })).StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await FailAsync(_a, i);
+        }
+
+        await Task.Delay(1500); // the other node reads the shared trail twice a second
+        for (var i = 3; i < 5; i++)
+        {
+            await FailAsync(_b, i);
+        }
+
+        await Task.Delay(1500);
+        await FailAsync(_a, 5); // a sixth failure, on the other node: no second alert in the window
+
+        var alerts = (await a.GetFromJsonAsync<JsonObject>("/v1/alerts"))!["alerts"]!.AsArray()
+            .Where(x => x!["detector"]!.GetValue<string>() == "subject_failures" && x["subject"]?.GetValue<string>() == "dora").ToList();
+        var alert = Assert.Single(alerts);
+        Assert.Equal(5, alert!["count"]!.GetValue<int>());
+
+        // risk.failures_1h on node A counts all six, two of them recorded by node B.
+        var decisionId = (await DecideAsync(_a, Transfer("dora", 1)))["decision_id"]!.GetValue<string>();
+        var evaluated = (await AllEventsAsync(_a)).Single(e => e["id"]!.GetValue<string>() == decisionId);
+        Assert.Equal(6, evaluated["risk"]!["failures_1h"]!.GetValue<int>());
+    }
 }
