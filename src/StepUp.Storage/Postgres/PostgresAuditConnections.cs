@@ -57,21 +57,32 @@ internal static class PostgresAuditConnections
     }
 
     /// <summary>
-    /// Runs a write on a pooled connection. Not retried (a lost commit acknowledgement would make a
-    /// retry repeat it); a connection failure throws <see cref="StorageUnavailableException"/> and
-    /// the next call reconnects.
+    /// Runs a write on a pooled connection. Retried once only when the server had ended the session
+    /// before the write ran (SQLSTATE 57P01-57P03, what a pooled connection from before a restart
+    /// answers): any other connection failure may have hit a commit whose acknowledgement was lost,
+    /// so it throws <see cref="StorageUnavailableException"/> and the next call reconnects.
     /// </summary>
     public static async Task<T> WriteAsync<T>(PostgresDatabase database, Func<NpgsqlConnection, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            return await write(connection, cancellationToken);
-        }
-        catch (Exception ex) when (IsUnavailable(ex))
-        {
-            Reset(database);
-            throw Unavailable("the audit trail cannot be written", ex);
+            try
+            {
+                await using var connection = await database.OpenConnectionAsync(cancellationToken);
+                return await write(connection, cancellationToken);
+            }
+            catch (PostgresException ex) when (attempt == 1 && IsSessionEnded(ex))
+            {
+                Reset(database);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                Reset(database);
+                throw Unavailable("the audit trail cannot be written", ex);
+            }
         }
     }
+
+    private static bool IsSessionEnded(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 }

@@ -52,6 +52,7 @@ public sealed class PostgresAuditRetention(PostgresDatabase database, TimeProvid
             return 0;
         }
 
+        // The same protected types as SQLite: checkpoints, erasures and prunes keep their payloads.
         var excluded = SqliteAuditRetention.ProtectedTypes.Concat(exceptTypes).Distinct(StringComparer.Ordinal).ToArray();
         var sql = new StringBuilder("SELECT seq FROM audit_events WHERE NOT erased AND time_ms < @before");
         if (type is not null)

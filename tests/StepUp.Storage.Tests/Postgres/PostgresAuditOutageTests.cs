@@ -55,22 +55,28 @@ public sealed class PostgresAuditOutageTests() : AuditContract(new PostgresStore
     [Fact]
     public async Task PooledConnections_FromBeforeARestart_AreReplaced_WithoutFailingACall()
     {
-        var store = await OpenStoreAsync();
-        await using var appender = store.OpenAppender(TimeProvider.System);
-        // Warm the pool: several idle connections, all of which the restart kills.
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(() => store.Reader.QueryAsync(new AuditQuery(), Ct))));
+        // Three nodes (pools): one appends, one reads, one writes holds; each pool is warm, and the
+        // restart kills every connection in it.
+        var appending = await OpenStoreAsync();
+        var reading = await OpenNodeAsync(appending);
+        var holding = await OpenNodeAsync(appending);
+        await using var appender = appending.OpenAppender(TimeProvider.System);
         await appender.AppendAsync(Draft(1), Ct);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(() => reading.Reader.QueryAsync(new AuditQuery(), Ct))));
+        var retention = holding.Retention(TimeProvider.System);
+        await retention.PlaceHoldAsync(null, "warm-up", Ct);
 
         await PostgresServerControl.StopAsync();
         await PostgresServerControl.StartAsync();
 
         var evt = await appender.AppendAsync(Draft(2), Ct);
-        var head = await store.Reader.GetHeadAsync(Ct);
-        var page = await store.Reader.QueryAsync(new AuditQuery(), Ct);
+        var head = await reading.Reader.GetHeadAsync(Ct);
+        await retention.PlaceHoldAsync("alice", "case 1", Ct);
 
         Assert.Equal(2, evt.Seq);
         Assert.Equal(new AuditHead(2, evt.Hash, evt.Time), head);
-        Assert.Equal([2L, 1L], page.Events.Select(e => e.Seq));
+        Assert.Equal([null, "alice"], (await retention.ListHoldsAsync(Ct)).Select(h => h.SubjectId));
+        Assert.Equal([2L, 1L], (await reading.Reader.QueryAsync(new AuditQuery(), Ct)).Events.Select(e => e.Seq));
     }
 
     [Fact]

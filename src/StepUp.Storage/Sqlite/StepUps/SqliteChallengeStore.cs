@@ -38,12 +38,13 @@ public sealed class SqliteChallengeStore(SqliteDatabase database) : IChallengeSt
 
     public async Task<Challenge?> RecordFailureAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var updated = await ExecuteAsync(database,
+        // One statement: the row returned is the one this call wrote (a second read could see a concurrent increment).
+        var rows = await QueryAsync(database,
             "UPDATE challenges SET attempts = attempts + 1, " +
             "status = CASE WHEN attempts + 1 >= max_attempts THEN 'locked' ELSE status END " +
-            "WHERE id = $id AND status = 'pending' AND expires_at_ms > $now",
-            cancellationToken, ("$id", id), ("$now", Ms(now)));
-        return updated == 1 ? await GetAsync(id, cancellationToken) : null;
+            $"WHERE id = $id AND status = 'pending' AND expires_at_ms > $now RETURNING {Columns}",
+            Read, cancellationToken, ("$id", id), ("$now", Ms(now)));
+        return rows.Count == 1 ? rows[0] : null;
     }
 
     public async Task<bool> CompleteAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
