@@ -54,6 +54,7 @@ internal static partial class ErrorHandling
     private static bool IsStorageUnavailable(Exception? error) => error switch
     {
         null => false,
+        StepUp.Storage.StorageUnavailableException => true,
         Npgsql.NpgsqlException npgsql => npgsql.IsTransient || npgsql is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" or "08003" or "53300" }
             || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
         Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY / SQLITE_LOCKED

@@ -1,79 +1,125 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using StepUp.Storage.Postgres;
 
 namespace StepUp.Storage.Tests.Postgres;
 
 /// <summary>
-/// Stops and starts the test server that <c>scripts/test.sh</c> runs (<c>pg_ctl</c> from
-/// <c>STEPUP_TEST_POSTGRES_BIN</c> on <c>STEPUP_TEST_POSTGRES_DATA</c>, as user postgres when running
-/// as root), restarting it with the options it was started with. Tests using it stop the server
-/// every other test shares: put them in <see cref="PostgresServerRestartCollection"/>.
+/// A private PostgreSQL cluster that tests may stop and start: initdb in a temporary directory with
+/// the binaries of <c>STEPUP_TEST_POSTGRES_BIN</c> (the server <c>scripts/test.sh</c> runs), on a free
+/// loopback port, run as user postgres when the tests run as root (initdb refuses root). Private
+/// rather than the shared server because other test assemblies use that one at the same time.
 /// </summary>
-internal static partial class PostgresServerControl
+public sealed class PostgresServerControl : IAsyncLifetime
 {
-    private static string Bin => Required("STEPUP_TEST_POSTGRES_BIN");
+    private string _directory = string.Empty;
+    private string _bin = string.Empty;
+    private int _port;
 
-    private static string Data => Required("STEPUP_TEST_POSTGRES_DATA");
+    /// <summary>The maintenance database's connection string (short connect timeout: the server is stopped on purpose).</summary>
+    public string ServerConnectionString { get; private set; } = string.Empty;
 
-    /// <summary>Fast shutdown (open sessions are terminated), waiting until the server is down.</summary>
-    public static Task StopAsync() => PgCtlAsync($"-D '{Data}' -m fast -w -t 60 stop");
-
-    /// <summary>Starts the server with the options of its last start (from <c>postmaster.opts</c>) and waits until it accepts connections.</summary>
-    public static async Task StartAsync()
+    public async ValueTask InitializeAsync()
     {
-        var options = await File.ReadAllTextAsync(Path.Combine(Data, "postmaster.opts"));
-        var args = QuotedArgument().Matches(options).Select(m => m.Groups[1].Value).ToList();
-        // The first argument pair is -D DATA, which pg_ctl passes itself.
-        for (var i = args.IndexOf("-D"); i >= 0; i = args.IndexOf("-D"))
-        {
-            args.RemoveRange(i, 2);
-        }
-
-        var log = Path.Combine(Path.GetDirectoryName(Data)!, "server.log");
-        await PgCtlAsync($"-D '{Data}' -l '{log}' -w -t 60 -o \"{string.Join(' ', args.Select(a => $"'{a}'"))}\" start");
-    }
-
-    private static async Task PgCtlAsync(string arguments)
-    {
-        var command = $"'{Bin}/pg_ctl' {arguments}";
-        var start = new ProcessStartInfo { UseShellExecute = false };
+        _bin = Environment.GetEnvironmentVariable("STEPUP_TEST_POSTGRES_BIN") is { Length: > 0 } bin
+            ? bin
+            : throw new InvalidOperationException("STEPUP_TEST_POSTGRES_BIN is not set: run the tests with scripts/test.sh, which installs PostgreSQL and exports it");
+        _directory = Directory.CreateTempSubdirectory("stepup-pg-restart-").FullName;
+        await RunAsync("chmod", "755", _directory);
         if (Environment.UserName == "root")
         {
-            // initdb and postgres refuse to run as root; the cluster belongs to postgres.
-            start.FileName = "su";
-            foreach (var arg in (string[])["postgres", "-s", "/bin/sh", "-c", command])
-            {
-                start.ArgumentList.Add(arg);
-            }
-        }
-        else
-        {
-            start.FileName = "/bin/sh";
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(command);
+            await RunAsync("chown", "postgres", _directory);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot run pg_ctl");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        _port = FreePort();
+        ServerConnectionString = $"Host=127.0.0.1;Port={_port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Timeout=5";
+        await AsPostgresAsync($"'{_bin}/initdb' -D '{_directory}/data' -A trust -U postgres --no-sync > '{_directory}/initdb.log' 2>&1");
+        await StartAsync();
+    }
+
+    /// <summary>A fresh, migrated database on the cluster, as a node opens it.</summary>
+    public async Task<PostgresDatabase> CreateDatabaseAsync(TimeProvider? time = null)
+    {
+        var name = "stepup_" + Guid.NewGuid().ToString("N")[..16];
+        // Unpooled: a pooled admin connection would not survive the restarts.
+        await using (var admin = new NpgsqlConnection(ServerConnectionString + ";Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return await OpenDatabaseAsync(name, time);
+    }
+
+    /// <summary>Another node on an existing database.</summary>
+    public Task<PostgresDatabase> OpenDatabaseAsync(string name, TimeProvider? time = null) =>
+        PostgresDatabase.OpenAsync(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString, time ?? TimeProvider.System);
+
+    /// <summary>Starts the cluster and waits until it accepts connections.</summary>
+    public Task StartAsync() => AsPostgresAsync(
+        $"'{_bin}/pg_ctl' -D '{_directory}/data' -l '{_directory}/server.log' -w -t 60 " +
+        $"-o \"-c listen_addresses=127.0.0.1 -c port={_port.ToString(CultureInfo.InvariantCulture)} -c unix_socket_directories='{_directory}' -c fsync=on\" start > /dev/null");
+
+    /// <summary>Fast shutdown (connected sessions are terminated), waiting until the server is down.</summary>
+    public Task StopAsync() => AsPostgresAsync($"'{_bin}/pg_ctl' -D '{_directory}/data' -m fast -w -t 60 stop > /dev/null");
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_directory.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await AsPostgresAsync($"'{_bin}/pg_ctl' -D '{_directory}/data' -m immediate stop > /dev/null 2>&1");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Task AsPostgresAsync(string command) => Environment.UserName == "root"
+        ? RunAsync("su", "postgres", "-s", "/bin/sh", "-c", command)
+        : RunAsync("/bin/sh", "-c", command);
+
+    private static async Task RunAsync(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + file);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var error = await process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"pg_ctl {arguments} exited with {process.ExitCode}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
         }
     }
 
-    private static string Required(string name) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test.sh, which starts (and can restart) a PostgreSQL server");
-
-    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
-    private static partial Regex QuotedArgument();
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
 
-/// <summary>Tests that stop the shared PostgreSQL server: they run alone, after the parallel tests.</summary>
+/// <summary>Tests that stop and start a PostgreSQL server: one at a time, after the parallel tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PostgresServerRestartCollection
+public sealed class PostgresServerRestartCollection : ICollectionFixture<PostgresServerControl>
 {
     public const string Name = "PostgreSQL server restarts";
 }
