@@ -72,8 +72,9 @@ run_case() { # run_case NAME NODES ARGS...
   local ports=() urls=()
   for i in $(seq 1 "$nodes"); do ports+=("$(free_port)"); done
   for i in $(seq 0 $((nodes - 1))); do start_node "$name-$i" "${ports[$i]}" "$@"; urls+=("http://127.0.0.1:${ports[$i]}"); done
-  for url in "${urls[@]}"; do wrk_run "$url" "$WARMUP" $((CONNECTIONS / nodes)) "$TMP/$name-warm.txt" & done; wait
   local pids=() total=0 bad=0 secs
+  for url in "${urls[@]}"; do wrk_run "$url" "$WARMUP" $((CONNECTIONS / nodes)) "$TMP/$name-warm.txt" & pids+=($!); done
+  wait "${pids[@]}"; pids=()
   for i in "${!urls[@]}"; do wrk_run "${urls[$i]}" "$DURATION" $((CONNECTIONS / nodes)) "$TMP/$name-$i.txt" & pids+=($!); done
   wait "${pids[@]}"
   for i in "${!urls[@]}"; do total=$((total + $(requests "$TMP/$name-$i.txt"))); bad=$((bad + $(errors "$TMP/$name-$i.txt"))); grep -E 'Latency|50%|99%' "$TMP/$name-$i.txt" | sed 's/^/   /'; done

@@ -11,11 +11,12 @@ internal static class Program
     /// <summary>The command tree; output goes to the given writers so tests can read it.</summary>
     public static RootCommand BuildRoot(TextWriter output, TextWriter error)
     {
-        var policy = new Command("policy", "Check, test and explain policy files")
+        var policy = new Command("policy", "Check, test, explain and simulate policy files")
         {
             PolicyCheckCommand.Create(output),
             PolicyTestCommand.Create(output),
             PolicyExplainCommand.Create(output, error),
+            PolicySimulateCommand.Create(output, error),
         };
         var audit = new Command("audit", "Verify, export and maintain the audit trail")
         {

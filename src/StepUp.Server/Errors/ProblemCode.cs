@@ -19,6 +19,7 @@ public sealed record ProblemCode(string Code, int Status, string Title)
     public static readonly ProblemCode NotFound = new("SU1012", 404, "Not found");
     public static readonly ProblemCode MethodNotAllowed = new("SU1013", 405, "Method not allowed");
     public static readonly ProblemCode PolicyInvalid = new("SU1020", 422, "Invalid policy");
+    public static readonly ProblemCode SimulationBusy = new("SU1021", 429, "Simulation already running");
     public static readonly ProblemCode StorageUnavailable = new("SU1030", 503, "Storage unavailable");
     public static readonly ProblemCode WrongAnswer = new("SU1040", 422, "Verification failed");
     public static readonly ProblemCode ChallengeExpired = new("SU1041", 410, "Challenge expired");

@@ -28,6 +28,7 @@ internal static class PolicyEndpoints
             });
         }).WithName("GetPolicy");
         policy.MapPost("/validate", ValidateAsync).WithName("ValidatePolicy");
+        policy.MapPolicySimulation();
     }
 
     /// <summary>Body: the YAML itself (any text type), or JSON <c>{ "policy": "…" }</c>.</summary>
