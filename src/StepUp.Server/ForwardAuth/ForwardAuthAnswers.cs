@@ -110,41 +110,7 @@ internal static class ForwardAuthAnswers
         writer.WriteStartObject();
         writer.WriteString("decision", "step_up");
         writer.WriteString("decision_id", outcome.DecisionId);
-        writer.WriteStartObject("required");
-        writer.WriteString("level", evaluation.Level.ToName());
-        writer.WriteString("acr", evaluation.Level.ToAcr());
-        writer.WriteStartArray("methods");
-        foreach (var method in evaluation.Methods.ToNames())
-        {
-            writer.WriteStringValue(method);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteNumber("max_age", maxAge);
-        if (evaluation.BindResource)
-        {
-            writer.WriteString("bind", "resource");
-        }
-
-        writer.WriteBoolean("once", evaluation.Once);
-        writer.WriteEndObject();
-        if (outcome.Challenge is { } issued)
-        {
-            writer.WriteStartObject("challenge");
-            writer.WriteString("id", issued.Challenge.Id);
-            writer.WriteString("url", issued.Url);
-            writer.WriteString("expires_at", AuditTime.ToText(issued.Challenge.ExpiresAt));
-            writer.WriteStartArray("available_methods");
-            foreach (var method in issued.Challenge.AvailableMethods.ToNames())
-            {
-                writer.WriteStringValue(method);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteBoolean("enrollment_required", issued.Challenge.AvailableMethods == StepUpMethods.None);
-            writer.WriteEndObject();
-        }
-
+        DecisionJson.WriteRequirement(writer, outcome, maxAge);
         writer.WriteString("www_authenticate", wwwAuthenticate);
         writer.WriteEndObject();
     }
