@@ -193,4 +193,31 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var evaluated = (await AllEventsAsync(_a)).Single(e => e["id"]!.GetValue<string>() == decisionId);
         Assert.Equal(6, evaluated["risk"]!["failures_1h"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task OneTotpCode_RacedOnBothNodes_IsAcceptedOnce_AndThenRefusedEverywhere()
+    {
+        using var a = _a.Client();
+        using var b = _b.Client();
+        var enrolment = (await (await a.PostAsync("/v1/subjects/tom/factors/totp", null)).Content.ReadFromJsonAsync<JsonObject>())!;
+        var secret = enrolment["secret"]!.GetValue<string>();
+        var activate = await b.PostAsJsonAsync($"/v1/subjects/tom/factors/totp/{enrolment["factor_id"]}/activate",
+            new { code = Oathtool.Totp(secret, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.OK, activate.StatusCode); // enrolled on A, activated on B
+
+        // The next step's code (accepted one step early), on a challenge from each node, raced.
+        var code = Oathtool.Totp(secret, DateTimeOffset.UtcNow.AddSeconds(30));
+        var onA = (await DecideAsync(_a, Transfer("tom", 31000)))["challenge"]!["id"]!.GetValue<string>();
+        var onB = (await DecideAsync(_b, Transfer("tom", 32000)))["challenge"]!["id"]!.GetValue<string>();
+        var answers = await Task.WhenAll(
+            a.PostAsJsonAsync($"/v1/challenges/{onA}/verify", new { method = "totp", code }),
+            b.PostAsJsonAsync($"/v1/challenges/{onB}/verify", new { method = "totp", code }));
+        Assert.Single(answers, r => r.StatusCode == HttpStatusCode.OK);
+
+        // The code stays used on either node.
+        var third = (await DecideAsync(_b, Transfer("tom", 33000)))["challenge"]!["id"]!.GetValue<string>();
+        var replay = await a.PostAsJsonAsync($"/v1/challenges/{third}/verify", new { method = "totp", code });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, replay.StatusCode);
+        Assert.Equal("replayed_code", (await replay.Content.ReadFromJsonAsync<JsonObject>())!["reason"]!.GetValue<string>());
+    }
 }
