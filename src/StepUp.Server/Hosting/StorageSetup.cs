@@ -50,7 +50,7 @@ internal static class StorageSetup
         services.AddSingleton(sp => SqliteDatabase.Open(connectionString, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton(sp => new SqliteAuditAppender(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new StepUp.Server.Risk.LocalAuditAppender(sp.GetRequiredService<SqliteAuditAppender>(), tracking: false));
+        services.AddSingleton(sp => new StepUp.Server.Risk.LocalAuditAppender(sp.GetRequiredService<SqliteAuditAppender>(), tracking: false, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuditAppenderStats>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
@@ -72,7 +72,7 @@ internal static class StorageSetup
         services.AddSingleton(sp => PostgresDatabase.Open(connectionString, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.AddSingleton(sp => new PostgresAuditAppender(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new StepUp.Server.Risk.LocalAuditAppender(sp.GetRequiredService<PostgresAuditAppender>(), tracking: true));
+        services.AddSingleton(sp => new StepUp.Server.Risk.LocalAuditAppender(sp.GetRequiredService<PostgresAuditAppender>(), tracking: true, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuditAppenderStats>(sp => sp.GetRequiredService<PostgresAuditAppender>());
         services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<PostgresAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new PostgresAuditReader(sp.GetRequiredService<PostgresDatabase>()));

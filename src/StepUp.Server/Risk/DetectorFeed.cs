@@ -48,13 +48,13 @@ internal sealed partial class DetectorFeed(IAuditReader reader, LocalAuditAppend
                     await foreach (var evt in reader.ReadRangeAsync(cursor + 1, stoppingToken))
                     {
                         cursor = evt.Seq;
-                        if (Follows(evt.Type) && !local.TakeLocal(evt.Seq) && !evt.Erased)
+                        if (Follows(evt.Type) && !local.TakeLocal(evt.Id) && !evt.Erased)
                         {
                             Count(evt);
                         }
                     }
 
-                    local.ForgetUpTo(cursor);
+                    local.ForgetOld();
                 }
                 catch (Exception ex) when (ex is DbException or TimeoutException or AuditEventFormatException && !stoppingToken.IsCancellationRequested)
                 {

@@ -6,51 +6,61 @@ namespace StepUp.Server.Risk;
 
 /// <summary>
 /// The appender the server uses. With several nodes on one database (<paramref name="tracking"/>)
-/// it remembers which seqs this node wrote, so <see cref="DetectorFeed"/> counts only the other
-/// nodes' failures, triggers and alerts (this node's own were counted when they happened).
+/// it remembers the ids of the events this node writes — before they are written, so the feed can
+/// never see one first — and <see cref="DetectorFeed"/> counts only the other nodes' failures,
+/// triggers and alerts (this node's own were counted when they happened).
 /// </summary>
-internal sealed class LocalAuditAppender(IAuditAppender inner, bool tracking) : IAuditAppender
+internal sealed class LocalAuditAppender(IAuditAppender inner, bool tracking, TimeProvider time) : IAuditAppender
 {
-    private readonly ConcurrentDictionary<long, byte> _local = new();
+    private static readonly TimeSpan Keep = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _local = new(StringComparer.Ordinal);
 
-    /// <summary>True (once) when this node appended <paramref name="seq"/>.</summary>
-    public bool TakeLocal(long seq) => _local.TryRemove(seq, out _);
+    /// <summary>True (once) when this node wrote the event with <paramref name="id"/>.</summary>
+    public bool TakeLocal(string id) => _local.TryRemove(id, out _);
 
-    /// <summary>Forgets seqs the feed has passed (an event of a type the feed skips is never taken).</summary>
-    public void ForgetUpTo(long seq)
+    /// <summary>Forgets ids older than a few minutes (events of a followed type the feed never saw, e.g. a failed commit).</summary>
+    public void ForgetOld()
     {
-        foreach (var key in _local.Keys)
+        var before = time.GetUtcNow() - Keep;
+        foreach (var (id, at) in _local)
         {
-            if (key <= seq)
+            if (at < before)
             {
-                _local.TryRemove(key, out _);
+                _local.TryRemove(id, out _);
             }
         }
     }
 
-    public async Task<AuditEvent> AppendAsync(AuditEventDraft draft, CancellationToken cancellationToken = default)
-    {
-        var evt = await inner.AppendAsync(draft, cancellationToken);
-        Remember(evt);
-        return evt;
-    }
+    public Task<AuditEvent> AppendAsync(AuditEventDraft draft, CancellationToken cancellationToken = default) =>
+        inner.AppendAsync(Track(draft), cancellationToken);
 
-    public async Task<IReadOnlyList<AuditEvent>> AppendAsync(IReadOnlyList<AuditEventDraft> drafts, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditEvent>> AppendAsync(IReadOnlyList<AuditEventDraft> drafts, CancellationToken cancellationToken = default)
     {
-        var events = await inner.AppendAsync(drafts, cancellationToken);
-        foreach (var evt in events)
+        ArgumentNullException.ThrowIfNull(drafts);
+        if (!tracking)
         {
-            Remember(evt);
+            return inner.AppendAsync(drafts, cancellationToken);
         }
 
-        return events;
+        var tracked = new AuditEventDraft[drafts.Count];
+        for (var i = 0; i < tracked.Length; i++)
+        {
+            tracked[i] = Track(drafts[i]);
+        }
+
+        return inner.AppendAsync(tracked, cancellationToken);
     }
 
-    private void Remember(AuditEvent evt)
+    private AuditEventDraft Track(AuditEventDraft draft)
     {
-        if (tracking && DetectorFeed.Follows(evt.Type))
+        ArgumentNullException.ThrowIfNull(draft);
+        if (!tracking || !DetectorFeed.Follows(draft.Type))
         {
-            _local[evt.Seq] = 0;
+            return draft;
         }
+
+        var withId = draft.Id is null ? new AuditEventDraft { Type = draft.Type, Id = Core.Audit.EventId.New(time), Payload = draft.Payload } : draft;
+        _local[withId.Id!] = time.GetUtcNow();
+        return withId;
     }
 }
