@@ -2,7 +2,9 @@
 -- Posts the README's decision request (a 12,000 transfer → step_up) with the bearer key in
 -- $BENCH_API_KEY; BENCH_AMOUNT=50 makes it a small transfer that the example policy allows.
 -- Each request gets its own resource id and one of 1,000 subjects/sessions, so nothing
--- downstream can cache a single request. Counts non-2xx answers and prints them at the end.
+-- downstream can cache a single request. No device_id: a device never verified on would make
+-- every request a risk.new_device step-up (issue 5), and the allow pass would measure nothing.
+-- Counts non-2xx answers and prints them at the end.
 --   BENCH_API_KEY=… wrk -t2 -c64 -d20s --latency -s decision.lua http://127.0.0.1:PORT/v1/decisions
 
 local key = os.getenv("BENCH_API_KEY") or "bench-key"
@@ -14,7 +16,7 @@ local prefix = "w"
 local template = '{"subject":{"id":"user-%d","session_id":"s-%d"},' ..
   '"action":"payments.transfer",' ..
   '"resource":{"type":"transfer","id":"t-%s-%d","attributes":{"amount":%d}},' ..
-  '"context":{"ip":"81.2.69.142","device_id":"d-1"}}'
+  '"context":{"ip":"81.2.69.142"}}'
 
 function setup(thread)
   thread:set("prefix", "w" .. #threads)
