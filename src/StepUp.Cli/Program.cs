@@ -26,6 +26,11 @@ internal static class Program
             AuditHoldCommand.Create(output),
             AuditPruneCommand.Create(output),
         };
-        return new RootCommand("StepUp: step-up authentication and audit") { policy, audit };
+        var report = new Command("report", "Write and verify signed compliance evidence reports")
+        {
+            ReportSoc2Command.Create(output),
+            ReportVerifyCommand.Create(output),
+        };
+        return new RootCommand("StepUp: step-up authentication and audit") { policy, audit, report };
     }
 }
