@@ -40,7 +40,7 @@ internal static class AuditExportCommand
             }
 
             var now = TimeProvider.System.GetUtcNow();
-            if (!TryTime(parse.GetValue(since), now, out var sinceTime) || !TryTime(parse.GetValue(until), now, out var untilTime))
+            if (!CliTime.TryParse(parse.GetValue(since), now, out var sinceTime) || !CliTime.TryParse(parse.GetValue(until), now, out var untilTime))
             {
                 error.WriteLine("--since/--until must be RFC 3339 timestamps or ages such as 7d");
                 return 1;
@@ -188,28 +188,5 @@ internal static class AuditExportCommand
         }
 
         buffer.ResetWrittenCount();
-    }
-
-    private static bool TryTime(string? text, DateTimeOffset now, out DateTimeOffset? time)
-    {
-        time = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (Durations.TryParse(text, out var age))
-        {
-            time = now - age;
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            time = parsed;
-            return true;
-        }
-
-        return false;
     }
 }

@@ -41,7 +41,7 @@ internal static partial class PolicySimulateCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var now = TimeProvider.System.GetUtcNow();
-            if (!TryTime(parse.GetValue(since), now, out var sinceTime) || !TryTime(parse.GetValue(until), now, out var untilTime))
+            if (!CliTime.TryParse(parse.GetValue(since), now, out var sinceTime) || !CliTime.TryParse(parse.GetValue(until), now, out var untilTime))
             {
                 error.WriteLine("--since/--until must be RFC 3339 timestamps or ages such as 7d");
                 return 1;
@@ -130,29 +130,6 @@ internal static partial class PolicySimulateCommand
         var query = new AuditQuery { Type = AuditEventTypes.DecisionEvaluated, App = app, Since = options.Since, Until = options.Until };
         return await new PolicySimulator(candidate, options).RunAsync(
             after => reader.ReadForwardAsync(query, after, head.Seq, cancellationToken), new LineProgress(error), cancellationToken);
-    }
-
-    private static bool TryTime(string? text, DateTimeOffset now, out DateTimeOffset? time)
-    {
-        time = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (Durations.TryParse(text, out var age))
-        {
-            time = now - age;
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            time = parsed;
-            return true;
-        }
-
-        return false;
     }
 
     /// <summary>A line on standard error every <see cref="ProgressEvery"/> events, written synchronously so lines stay in order.</summary>
