@@ -56,7 +56,7 @@ internal static class PolicyTestCommand
 
         var evaluation = PolicyEngine.Evaluate(policy, testCase.Input!);
         var actual = CommandHelpers.EffectName(evaluation.Effect);
-        var applied = evaluation.AppliedRules.Select(r => r.Id).ToList();
+        var applied = evaluation.AppliedRuleIds.ToList();
         if (actual != testCase.Expect)
         {
             return $"expected {testCase.Expect}, got {actual} (rules: {Describe(applied)})";

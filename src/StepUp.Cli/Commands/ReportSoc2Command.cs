@@ -27,7 +27,7 @@ internal static class ReportSoc2Command
         var command = new Command("soc2", "Write a signed SOC 2 evidence report (HTML) from the audit trail") { from, to, outFile, database, seed };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var now = AuditTime.Truncate(DateTimeOffset.UtcNow);
+            var now = AuditTime.Truncate(TimeProvider.System.GetUtcNow());
             if (!ReportWindow.TryParse(parse.GetValue(from), now, out var start))
             {
                 output.WriteLine("--from must be an RFC 3339 time (2026-11-01T00:00:00Z) or a span such as 7d");

@@ -8,6 +8,8 @@ public sealed class PolicyEvaluation
 {
     private readonly CompiledPolicy _policy;
     private ulong _applied;
+    private IReadOnlyList<PolicyRule>? _appliedRules;
+    private IReadOnlyList<string>? _appliedRuleIds;
     private ulong[]? _appliedHigh;
     private string?[]? _errors;
 
@@ -56,6 +58,8 @@ public sealed class PolicyEvaluation
 
     internal void MarkApplied(int index)
     {
+        _appliedRules = null;
+        _appliedRuleIds = null;
         if (index < 64)
         {
             _applied |= 1UL << index;
@@ -76,22 +80,24 @@ public sealed class PolicyEvaluation
         ? (_applied & (1UL << index)) != 0
         : _appliedHigh is not null && (_appliedHigh[(index - 64) / 64] & (1UL << ((index - 64) % 64))) != 0;
 
-    /// <summary>Every rule that applied, in policy order.</summary>
-    public IReadOnlyList<PolicyRule> AppliedRules
-    {
-        get
-        {
-            var rules = new List<PolicyRule>();
-            for (var i = 0; i < _policy.Rules.Count; i++)
-            {
-                if (Applied(i))
-                {
-                    rules.Add(_policy.Rules[i]);
-                }
-            }
+    /// <summary>Every rule that applied, in policy order (computed once, when first read after evaluation).</summary>
+    public IReadOnlyList<PolicyRule> AppliedRules => _appliedRules ??= CollectAppliedRules();
 
-            return rules;
+    /// <summary>The ids of <see cref="AppliedRules"/>.</summary>
+    public IReadOnlyList<string> AppliedRuleIds => _appliedRuleIds ??= AppliedRules.Select(r => r.Id).ToArray();
+
+    private List<PolicyRule> CollectAppliedRules()
+    {
+        var rules = new List<PolicyRule>();
+        for (var i = 0; i < _policy.Rules.Count; i++)
+        {
+            if (Applied(i))
+            {
+                rules.Add(_policy.Rules[i]);
+            }
         }
+
+        return rules;
     }
 
     /// <summary>The condition error of a rule, if its condition ended in one.</summary>

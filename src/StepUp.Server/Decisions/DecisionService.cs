@@ -79,7 +79,7 @@ internal sealed class DecisionService(
         await riskSignals.AfterDecisionAsync(caller.App, input, outcome.Effect,
             evaluation.Effect == RuleEffect.Deny && evaluation.DeniedByGeoRule, outcome.Challenge is not null, events, cancellationToken);
         await audit.AppendAsync(events, cancellationToken);
-        metrics.DecisionMade(outcome.EffectName, evaluation.AppliedRules.Select(r => r.Id).ToArray(), input.Action);
+        metrics.DecisionMade(outcome.EffectName, evaluation.AppliedRuleIds, input.Action);
         metrics.RiskSignalsFired(risk.Fired);
         return outcome;
     }

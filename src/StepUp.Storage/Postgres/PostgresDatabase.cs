@@ -38,8 +38,9 @@ public sealed class PostgresDatabase : IStorageHealth, IAsyncDisposable
             database.SchemaVersion = await PostgresMigrator.ApplyAsync(connection, timeProvider, cancellationToken);
             return database;
         }
-        catch
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
+            // Unreachable server, failed or newer migration: nothing may keep the pool open.
             await database.DisposeAsync();
             throw;
         }
