@@ -11,6 +11,9 @@ namespace StepUp.Cli.Tests.Commands;
 
 public class PolicySimulateCommandTests
 {
+    /// <summary>Yesterday at noon UTC: inside the default 7-day window, and never night time for the example policy.</summary>
+    private static readonly DateTimeOffset SeedTime = new(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(-1).AddHours(12), TimeSpan.Zero);
+
     private const string Threshold = "resource.attributes.amount >= 10000 || risk.new_device";
 
     private static string RaisedThreshold()
@@ -28,7 +31,8 @@ public class PolicySimulateCommandTests
     {
         var live = PolicyLoader.LoadFile(CliRunner.Example("policy.yaml")).Policy!;
         var path = Path.Combine(Directory.CreateTempSubdirectory("stepup-cli-simulate-").FullName, "stepup.db");
-        var db = SqliteDatabase.Open($"Data Source={path}", TimeProvider.System);
+        var clock = new FixedClock(SeedTime);
+        var db = SqliteDatabase.Open($"Data Source={path}", clock);
         var drafts = new List<AuditEventDraft>();
         foreach (var amount in new[] { 500d, 9_999, 10_000, 15_000, 19_999, 20_000 })
         {
@@ -37,7 +41,7 @@ public class PolicySimulateCommandTests
 
         drafts.Add(Decision(live, "d-device", Transfer("bob", 50), new RiskSignals { NewDevice = true, Score = 40, Level = "medium" }));
         drafts.Add(Decision(live, "d-read", new DecisionInput { Subject = new SubjectInput { Id = "dave" }, Action = "records.read" }, RiskSignals.None));
-        await using (var appender = new SqliteAuditAppender(db, TimeProvider.System))
+        await using (var appender = new SqliteAuditAppender(db, clock))
         {
             await appender.AppendAsync(drafts, TestContext.Current.CancellationToken);
         }
@@ -56,7 +60,7 @@ public class PolicySimulateCommandTests
 
     private static AuditEventDraft Decision(CompiledPolicy live, string id, DecisionInput request, RiskSignals risk)
     {
-        var input = new DecisionInput { Subject = request.Subject, Action = request.Action, Resource = request.Resource, Context = request.Context, Risk = risk, Now = DateTimeOffset.UtcNow };
+        var input = new DecisionInput { Subject = request.Subject, Action = request.Action, Resource = request.Resource, Context = request.Context, Risk = risk, Now = SeedTime };
         var evaluation = PolicyEngine.Evaluate(live, input);
         var effect = EffectName(evaluation.Effect);
         var decision = new JsonObject
@@ -95,7 +99,7 @@ public class PolicySimulateCommandTests
     public async Task Simulate_RaisedThreshold_PrintsTheReport_AndExits0()
     {
         var path = await CreateDatabaseAsync();
-        var (exit, output, error) = CliRunner.Run("policy", "simulate", RaisedThreshold(), "--since", "1h", "--database", path);
+        var (exit, output, error) = CliRunner.Run("policy", "simulate", RaisedThreshold(), "--since", "2d", "--database", path);
 
         Assert.True(exit == 0, error);
         Assert.Equal(string.Empty, error);

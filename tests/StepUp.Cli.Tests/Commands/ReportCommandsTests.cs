@@ -305,11 +305,6 @@ public sealed class ReportCommandsTests
         return new AuditEventDraft { Type = type, Payload = payload };
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
     private sealed class Seeded(string directory)
     {
         public string Path => System.IO.Path.Combine(directory, "stepup.db");

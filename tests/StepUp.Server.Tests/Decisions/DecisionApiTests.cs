@@ -5,7 +5,7 @@ using StepUp.Server.Tests.Infrastructure;
 
 namespace StepUp.Server.Tests.Decisions;
 
-public class DecisionApiTests(ServerFixture server) : IClassFixture<ServerFixture>
+public class DecisionApiTests(FakeClockServerFixture server) : IClassFixture<FakeClockServerFixture>
 {
     private static object Transfer(double amount, string ip = "81.2.69.142", string session = "s-123") => new
     {

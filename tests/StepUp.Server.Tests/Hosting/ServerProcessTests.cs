@@ -24,7 +24,8 @@ public class ServerProcessTests
         response.EnsureSuccessStatusCode();
         var decision = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal("step_up", decision!["decision"]!.GetValue<string>());
-        Assert.Equal(["large-transfer"], decision["rules"]!.AsArray().Select(r => r!.GetValue<string>()));
+        // The example policy's night-time rule may also apply, depending on the hour this runs.
+        Assert.Contains("large-transfer", decision["rules"]!.AsArray().Select(r => r!.GetValue<string>()));
 
         Assert.True(File.Exists(Path.Combine(server.WorkingDirectory, "data", "stepup.db")));
         var policy = await client.GetFromJsonAsync<JsonObject>("/v1/policy");
