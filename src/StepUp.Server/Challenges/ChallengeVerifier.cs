@@ -167,7 +167,7 @@ internal sealed class ChallengeVerifier(
 
     private void Finished(Challenge challenge, StepUpMethods method, string outcome, TimeSpan? completion) =>
         metrics.ChallengeFinished(method == StepUpMethods.None ? "none" : method.ToNames()[0], outcome, challenge.Action,
-            Metrics.StepUpMetrics.DeviceClass(challenge.ContextUserAgent), completion);
+            StepUp.Core.Monitoring.DeviceClass.Of(challenge.ContextUserAgent), completion);
 
     private static TimeSpan RemainingOrOne(DateTimeOffset until, DateTimeOffset now) =>
         until - now > TimeSpan.FromSeconds(1) ? until - now : TimeSpan.FromSeconds(1);

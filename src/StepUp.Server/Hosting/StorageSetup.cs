@@ -54,6 +54,7 @@ internal static class StorageSetup
         services.AddSingleton<IAuditAppenderStats>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<SqliteAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new SqliteAuditReader(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IAuditRollupReader>(sp => new SqliteAuditRollupReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IAuditForwardReader>(sp => new SqliteAuditForwardReader(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IAuditRetention>(sp => new SqliteAuditRetention(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISigningKeyStore>(sp => new SqliteSigningKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
@@ -76,6 +77,7 @@ internal static class StorageSetup
         services.AddSingleton<IAuditAppenderStats>(sp => sp.GetRequiredService<PostgresAuditAppender>());
         services.AddSingleton<IAuditFeed>(sp => sp.GetRequiredService<PostgresAuditAppender>());
         services.AddSingleton<IAuditReader>(sp => new PostgresAuditReader(sp.GetRequiredService<PostgresDatabase>()));
+        services.AddSingleton<IAuditRollupReader>(sp => new PostgresAuditRollupReader(sp.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<IAuditForwardReader>(sp => new PostgresAuditForwardReader(sp.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<IAuditRetention>(sp => new PostgresAuditRetention(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISigningKeyStore>(sp => new PostgresSigningKeyStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));

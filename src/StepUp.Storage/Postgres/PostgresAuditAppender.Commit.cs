@@ -27,6 +27,10 @@ public sealed partial class PostgresAuditAppender
         "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) " +
         "AS u(seq, id, type, prev_hash, payload_digest, hash, payload, app, subject_id, session_id, action, outcome, ip)";
 
+    private const string RollupSql =
+        "INSERT INTO audit_rollups (hour, key, count) SELECT $1, u.key, u.count FROM unnest($2::text[], $3::bigint[]) AS u(key, count) " +
+        "ON CONFLICT (hour, key) DO UPDATE SET count = audit_rollups.count + excluded.count";
+
     private readonly string _lockTimeout;
 
     // Set just before COMMIT is sent: a connection lost after that leaves the outcome unknown.
@@ -105,6 +109,7 @@ public sealed partial class PostgresAuditAppender
         }
 
         var rows = new InsertColumns(count);
+        var rollup = new Dictionary<string, long>(StringComparer.Ordinal);
         var results = new AuditEvent[batch.Count][];
         var row = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -119,6 +124,10 @@ public sealed partial class PostgresAuditAppender
                 var id = draft.Id ?? EventId.New(time);
                 var hash = AuditChain.Hash(seq, id, time, draft.Type, prevHash, prepared.PayloadDigest);
                 rows.Set(row, seq, id, draft.Type, prevHash, prepared.PayloadDigest, hash, prepared.PayloadText, prepared.Index);
+                foreach (var key in prepared.Rollup)
+                {
+                    rollup[key] = rollup.GetValueOrDefault(key) + 1;
+                }
                 events[j] = new AuditEvent
                 {
                     Seq = seq,
@@ -140,6 +149,16 @@ public sealed partial class PostgresAuditAppender
         {
             rows.Bind(insert, AuditTime.ToText(time), time.ToUnixTimeMilliseconds());
             await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        // The overview's hourly counters, in the same transaction (and under the same lock) as the events.
+        if (rollup.Count > 0)
+        {
+            await using var counters = new NpgsqlCommand(RollupSql, connection, transaction)
+            {
+                Parameters = { new() { Value = AuditRollup.Hour(time) }, new() { Value = rollup.Keys.ToArray() }, new() { Value = rollup.Values.ToArray() } },
+            };
+            await counters.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         _commitSent = true;

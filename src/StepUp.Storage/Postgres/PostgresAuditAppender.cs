@@ -125,7 +125,8 @@ public sealed partial class PostgresAuditAppender : IAuditAppender, IAuditAppend
             draft,
             Encoding.UTF8.GetString(canonical),
             AuditChain.PayloadDigest(canonical),
-            AuditIndexFields.From(draft.Payload));
+            AuditIndexFields.From(draft.Payload),
+            [.. AuditRollup.Keys(draft.Type, draft.Payload)]);
     }
 
     private async ValueTask EnqueueAsync(PendingAppend pending, CancellationToken cancellationToken)
@@ -239,7 +240,7 @@ public sealed partial class PostgresAuditAppender : IAuditAppender, IAuditAppend
         return null;
     }
 
-    private readonly record struct PreparedDraft(AuditEventDraft Draft, string PayloadText, string PayloadDigest, AuditIndexFields Index);
+    private readonly record struct PreparedDraft(AuditEventDraft Draft, string PayloadText, string PayloadDigest, AuditIndexFields Index, string[] Rollup);
 
     private sealed class PendingAppend(PreparedDraft[] drafts)
         : TaskCompletionSource<AuditEvent[]>(TaskCreationOptions.RunContinuationsAsynchronously)

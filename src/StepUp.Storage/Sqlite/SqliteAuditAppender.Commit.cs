@@ -23,6 +23,7 @@ public sealed partial class SqliteAuditAppender
     private SqliteParameter _action = null!;
     private SqliteParameter _outcome = null!;
     private SqliteParameter _ip = null!;
+    private SqliteCommand _rollup = null!;
 
     private void PrepareCommands()
     {
@@ -49,8 +50,16 @@ public sealed partial class SqliteAuditAppender
         _action = Add("$action", SqliteType.Text);
         _outcome = Add("$outcome", SqliteType.Text);
         _ip = Add("$ip", SqliteType.Text);
+        _rollup = _connection.CreateCommand();
+        _rollup.CommandText =
+            "INSERT INTO audit_rollups (hour, key, count) VALUES ($hour, $key, $count) " +
+            "ON CONFLICT (hour, key) DO UPDATE SET count = count + excluded.count;";
+        _rollup.Parameters.Add("$hour", SqliteType.Integer);
+        _rollup.Parameters.Add("$key", SqliteType.Text);
+        _rollup.Parameters.Add("$count", SqliteType.Integer);
         _readHead.Prepare();
         _insert.Prepare();
+        _rollup.Prepare();
     }
 
     private SqliteParameter Add(string name, SqliteType type) => _insert.Parameters.Add(name, type);
@@ -59,6 +68,7 @@ public sealed partial class SqliteAuditAppender
     {
         _insert.Dispose();
         _readHead.Dispose();
+        _rollup.Dispose();
     }
 
     private AuditEvent[][] Commit(IReadOnlyList<PendingAppend> batch)
@@ -68,6 +78,7 @@ public sealed partial class SqliteAuditAppender
         using var transaction = _connection.BeginTransaction(deferred: false);
         _readHead.Transaction = transaction;
         _insert.Transaction = transaction;
+        _rollup.Transaction = transaction;
 
         long seq = 0;
         var prevHash = AuditChain.GenesisHash;
@@ -91,6 +102,7 @@ public sealed partial class SqliteAuditAppender
         _time.Value = timeText;
         _timeMs.Value = time.ToUnixTimeMilliseconds();
 
+        var rollup = new Dictionary<string, int>(StringComparer.Ordinal);
         var results = new AuditEvent[batch.Count][];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -118,6 +130,10 @@ public sealed partial class SqliteAuditAppender
                 _outcome.Value = (object?)prepared.Index.Outcome ?? DBNull.Value;
                 _ip.Value = (object?)prepared.Index.Ip ?? DBNull.Value;
                 _insert.ExecuteNonQuery();
+                foreach (var key in prepared.Rollup)
+                {
+                    rollup[key] = rollup.GetValueOrDefault(key) + 1;
+                }
 
                 events[j] = new AuditEvent
                 {
@@ -134,6 +150,15 @@ public sealed partial class SqliteAuditAppender
             }
 
             results[i] = events;
+        }
+
+        // The overview's hourly counters, in the same transaction as the events they count.
+        _rollup.Parameters["$hour"].Value = AuditRollup.Hour(time);
+        foreach (var (key, count) in rollup)
+        {
+            _rollup.Parameters["$key"].Value = key;
+            _rollup.Parameters["$count"].Value = count;
+            _rollup.ExecuteNonQuery();
         }
 
         transaction.Commit();

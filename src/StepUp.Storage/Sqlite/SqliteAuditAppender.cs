@@ -147,7 +147,8 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
             draft,
             Encoding.UTF8.GetString(canonical),
             AuditChain.PayloadDigest(canonical),
-            AuditIndexFields.From(draft.Payload));
+            AuditIndexFields.From(draft.Payload),
+            [.. AuditRollup.Keys(draft.Type, draft.Payload)]);
     }
 
     private async ValueTask EnqueueAsync(PendingAppend pending, CancellationToken cancellationToken)
@@ -252,7 +253,7 @@ public sealed partial class SqliteAuditAppender : IAuditAppender, IAuditAppender
         return true;
     }
 
-    private readonly record struct PreparedDraft(AuditEventDraft Draft, string PayloadText, string PayloadDigest, AuditIndexFields Index);
+    private readonly record struct PreparedDraft(AuditEventDraft Draft, string PayloadText, string PayloadDigest, AuditIndexFields Index, string[] Rollup);
 
     private sealed class PendingAppend(PreparedDraft[] drafts)
         : TaskCompletionSource<AuditEvent[]>(TaskCreationOptions.RunContinuationsAsynchronously)

@@ -94,7 +94,7 @@ public class MetricsEndpointTests(ServerFixture server) : IClassFixture<ServerFi
     {
         var metrics = server.Services.GetRequiredService<StepUpMetrics>();
         var before = await ScrapeAsync();
-        metrics.ChallengeFinished("totp", "failed", "payments.transfer", StepUpMetrics.DeviceClass("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148"), null);
+        metrics.ChallengeFinished("totp", "failed", "payments.transfer", StepUp.Core.Monitoring.DeviceClass.Of("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148"), null);
         metrics.ChallengeFinished("totp", "verified", "payments.transfer", "mobile", TimeSpan.FromSeconds(12));
         metrics.AlertRaised("ip_failures");
 

@@ -178,7 +178,7 @@ public sealed class StepUpMetricsTests : IDisposable
     [InlineData("Mozilla/5.0", "other")]
     [InlineData("", "other")]
     [InlineData(null, "other")]
-    public void DeviceClass_FromRealUserAgents(string? userAgent, string expected) => Assert.Equal(expected, StepUpMetrics.DeviceClass(userAgent));
+    public void DeviceClass_FromRealUserAgents(string? userAgent, string expected) => Assert.Equal(expected, StepUp.Core.Monitoring.DeviceClass.Of(userAgent));
 
     private sealed class FakeAuditStats : IAuditAppenderStats
     {

@@ -24,6 +24,8 @@ public abstract class AuditStore(StoreDatabase database)
 
     public abstract IAuditForwardReader ForwardReader { get; }
 
+    public abstract IAuditRollupReader Rollups { get; }
+
     /// <summary>A new appender (group-commit writer) of this node; the test disposes it.</summary>
     public abstract TestAuditAppender OpenAppender(TimeProvider clock, int queueCapacity = 4096, int maxBatchSize = 512);
 

@@ -16,3 +16,5 @@ public sealed class PostgresAuditStoreVerifierTests() : AuditStoreVerifierContra
 public sealed class PostgresAuditRetentionTests() : AuditRetentionContract(new PostgresStoreProvider());
 
 public sealed class PostgresCheckpointTamperTests() : CheckpointTamperContract(new PostgresStoreProvider());
+
+public sealed class PostgresAuditRollupTests() : AuditRollupContract(new PostgresStoreProvider());

@@ -14,6 +14,8 @@ public sealed class PostgresAuditStore(PostgresStoreDatabase database) : AuditSt
 
     public override IAuditForwardReader ForwardReader { get; } = new PostgresAuditForwardReader(database.Database);
 
+    public override IAuditRollupReader Rollups { get; } = new PostgresAuditRollupReader(database.Database);
+
     public override TestAuditAppender OpenAppender(TimeProvider clock, int queueCapacity = 4096, int maxBatchSize = 512) =>
         TestAuditAppender.Wrap(new PostgresAuditAppender(database.Database, clock, new PostgresAuditAppenderOptions { QueueCapacity = queueCapacity, MaxBatchSize = maxBatchSize }));
 

@@ -16,3 +16,5 @@ public sealed class SqliteAuditStoreVerifierTests(TempDirectory temp) : AuditSto
 public sealed class SqliteAuditRetentionTests(TempDirectory temp) : AuditRetentionContract(new SqliteStoreProvider(temp)), IClassFixture<TempDirectory>;
 
 public sealed class SqliteCheckpointTamperTests(TempDirectory temp) : CheckpointTamperContract(new SqliteStoreProvider(temp)), IClassFixture<TempDirectory>;
+
+public sealed class SqliteAuditRollupTests(TempDirectory temp) : AuditRollupContract(new SqliteStoreProvider(temp)), IClassFixture<TempDirectory>;

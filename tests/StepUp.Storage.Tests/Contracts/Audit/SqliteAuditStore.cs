@@ -12,6 +12,8 @@ public sealed class SqliteAuditStore(SqliteStoreDatabase database) : AuditStore(
 
     public override IAuditForwardReader ForwardReader { get; } = new SqliteAuditForwardReader(database.Database);
 
+    public override IAuditRollupReader Rollups { get; } = new SqliteAuditRollupReader(database.Database);
+
     public override TestAuditAppender OpenAppender(TimeProvider clock, int queueCapacity = 4096, int maxBatchSize = 512) =>
         TestAuditAppender.Wrap(new SqliteAuditAppender(database.Database, clock, new SqliteAuditAppenderOptions { QueueCapacity = queueCapacity, MaxBatchSize = maxBatchSize }));
 

@@ -1,7 +1,7 @@
-namespace StepUp.Server.Metrics;
+namespace StepUp.Core.Monitoring;
 
-// Device classes for the challenge metrics: three coarse buckets, never the user agent itself.
-internal sealed partial class StepUpMetrics
+/// <summary>Device classes for metrics and dashboard counters: three coarse buckets, never the user agent itself.</summary>
+public static class DeviceClass
 {
     private static readonly string[] MobileMarkers = ["Mobi", "Android", "iPhone", "iPad", "iPod", "Windows Phone", "BlackBerry", "BB10", "Opera Mini", "KAIOS"];
     private static readonly string[] DesktopMarkers = ["Windows NT", "Macintosh", "X11", "CrOS", "Linux"];
@@ -10,7 +10,7 @@ internal sealed partial class StepUpMetrics
     /// <c>mobile</c> (phones and tablets: Mobi, Android, iPhone, iPad…), <c>desktop</c> (Windows NT,
     /// Macintosh, X11, CrOS, Linux without Android), else <c>other</c> (missing, bots, scripts).
     /// </summary>
-    public static string DeviceClass(string? userAgent)
+    public static string Of(string? userAgent)
     {
         if (string.IsNullOrEmpty(userAgent))
         {
