@@ -30,4 +30,41 @@ public static class AuditEventTypes
     public const string AuditPruned = "audit.pruned";
     public const string AuditErased = "audit.erased";
     public const string AuditCheckpoint = "audit.checkpoint";
+
+    /// <summary>A StepUp extension to SPEC §7: an action in the admin dashboard (sign-in, sign-out, validate, simulate, report, export).</summary>
+    public const string AdminAction = "admin.action";
+
+
+    /// <summary>Every type above.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        DecisionEvaluated,
+        ChallengeCreated,
+        ChallengeVerified,
+        ChallengeFailed,
+        ChallengeExpired,
+        ChallengeLocked,
+        ChallengeRelaySuspected,
+        ElevationGranted,
+        ElevationUsed,
+        ElevationRevoked,
+        ElevationScopeViolation,
+        FactorEnrolled,
+        FactorRemoved,
+        RecoveryCodeUsed,
+        SubjectLocked,
+        SubjectUnlocked,
+        AlertRaised,
+        AlertDelivery,
+        PolicyLoaded,
+        PolicyRejected,
+        ApiKeyCreated,
+        ApiKeyRevoked,
+        AuditExported,
+        AuditVerified,
+        AuditPruned,
+        AuditErased,
+        AuditCheckpoint,
+        AdminAction,
+    ];
 }

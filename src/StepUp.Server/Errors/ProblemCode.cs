@@ -37,4 +37,8 @@ public sealed record ProblemCode(string Code, int Status, string Title)
     public static readonly ProblemCode InvalidForwardedRequest = new("SU1072", 400, "Invalid forwarded request");
     public static readonly ProblemCode NotSignedIn = new("SU1073", 401, "Not signed in");
     public static readonly ProblemCode ActionDenied = new("SU1074", 403, "Action denied");
+    public static readonly ProblemCode AdminSessionRequired = new("SU1080", 401, "Admin session required");
+    public static readonly ProblemCode AdminCsrfFailed = new("SU1081", 403, "Form token missing or wrong");
+    public static readonly ProblemCode AdminSignInRefused = new("SU1082", 401, "Admin sign-in refused");
+    public static readonly ProblemCode AdminStepUpUnavailable = new("SU1083", 403, "Admin step-up unavailable");
 }

@@ -90,8 +90,22 @@ internal static partial class FactorEndpoints
 
     private static async Task<IResult> UnlockAsync(HttpContext http, string subject, ISubjectStore subjects, IAuditAppender audit, TimeProvider time)
     {
-        var caller = http.Caller();
-        var wasLocked = await subjects.UnlockAsync(SubjectKey.For(caller.App, subject), time.GetUtcNow(), http.RequestAborted);
+        var wasLocked = await UnlockSubjectAsync(subjects, audit, time, http.Caller(), subject, adminSubject: null, http.RequestAborted);
+        return Results.Json(new JsonObject { ["id"] = subject, ["locked"] = false, ["was_locked"] = wasLocked }, JsonOutput.SerializerOptions);
+    }
+
+    /// <summary>Lifts a lockout and records <c>subject.unlocked</c> with who did it (the dashboard adds the admin's subject).</summary>
+    internal static async Task<bool> UnlockSubjectAsync(ISubjectStore subjects, IAuditAppender audit, TimeProvider time, ApiCaller caller, string subject,
+        string? adminSubject, CancellationToken cancellationToken)
+    {
+        var wasLocked = await subjects.UnlockAsync(SubjectKey.For(caller.App, subject), time.GetUtcNow(), cancellationToken);
+        var actor = new JsonObject { ["key_id"] = caller.KeyId };
+        if (adminSubject is not null)
+        {
+            actor["subject"] = adminSubject;
+            actor["via"] = "dashboard";
+        }
+
         await audit.AppendAsync(new AuditEventDraft
         {
             Type = AuditEventTypes.SubjectUnlocked,
@@ -101,11 +115,11 @@ internal static partial class FactorEndpoints
                 ["severity"] = "medium",
                 ["app"] = caller.App,
                 ["subject"] = new JsonObject { ["id"] = subject },
-                ["actor"] = new JsonObject { ["key_id"] = caller.KeyId },
+                ["actor"] = actor,
                 ["was_locked"] = wasLocked,
             },
-        }, http.RequestAborted);
-        return Results.Json(new JsonObject { ["id"] = subject, ["locked"] = false, ["was_locked"] = wasLocked }, JsonOutput.SerializerOptions);
+        }, cancellationToken);
+        return wasLocked;
     }
 
     private static async Task<IResult> StartTotpAsync(HttpContext http, string subject, FactorEnrollment enrollment, FactorChangeGuard guard)

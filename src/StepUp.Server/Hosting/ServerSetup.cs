@@ -69,6 +69,7 @@ internal static partial class ServerSetup
         services.AddOpenApi();
         StepUp.Server.Metrics.MetricsSetup.AddStepUpMetrics(services);
         StepUp.Server.ForwardAuth.ForwardAuthSetup.AddStepUpForwardAuth(services);
+        StepUp.Server.Admin.AdminSetup.AddStepUpAdmin(services);
         return builder;
     }
 
@@ -92,6 +93,7 @@ internal static partial class ServerSetup
         StepUp.Server.Audit.Sinks.AuditSinkEndpoints.MapAuditSinkEndpoints(app);
         StepUp.Server.Alerts.AlertEndpoints.MapAlertEndpoints(app);
         StepUp.Server.ForwardAuth.ForwardAuthSetup.MapForwardAuthEndpoint(app);
+        StepUp.Server.Admin.AdminSetup.MapStepUpAdmin(app);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }

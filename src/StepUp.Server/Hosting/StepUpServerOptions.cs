@@ -36,6 +36,9 @@ public sealed class StepUpServerOptions
 
     public AlertOptions Alerts { get; set; } = new();
 
+    /// <summary><c>StepUp:Admin</c>: the dashboard's sign-in and sessions.</summary>
+    public AdminOptions Admin { get; set; } = new();
+
     /// <summary>Origins (scheme, host, port) hosted pages may send users back to with <c>return_to</c>.</summary>
     public List<string> AllowedReturnOrigins { get; set; } = [];
 

@@ -19,7 +19,11 @@ internal static class HostedPages
     {
         var options = app.Configuration.GetSection(HostedPageOptions.Section).Get<HostedPageOptions>() ?? new HostedPageOptions();
         var services = app.Services;
-        var returnTo = new ReturnToPolicy(services.GetRequiredService<IOptions<StepUpServerOptions>>().Value.AllowedReturnOrigins);
+        var serverOptions = services.GetRequiredService<IOptions<StepUpServerOptions>>().Value;
+        // StepUp's own origin (StepUp:PublicUrl) is allowed too: the admin dashboard's step-up returns there.
+        var returnTo = new ReturnToPolicy(serverOptions.PublicUrl is { } own && Uri.TryCreate(own, UriKind.Absolute, out var ownUri)
+            ? [.. serverOptions.AllowedReturnOrigins, ownUri.GetLeftPart(UriPartial.Authority)]
+            : serverOptions.AllowedReturnOrigins);
         var access = new PageChallenges(
             services.GetRequiredService<IChallengeStore>(),
             services.GetRequiredService<IAuditAppender>(),

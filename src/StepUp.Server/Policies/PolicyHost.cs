@@ -101,6 +101,8 @@ internal sealed partial class PolicyHost(
                 ["rules"] = policy.Rules.Count,
                 ["trigger"] = trigger,
                 ["warnings"] = policy.Warnings.Count,
+                // The text itself, so the dashboard can show any version and diff two (policies hold no secrets).
+                ["text"] = policy.Text,
             },
         };
         if (previous is not null)

@@ -66,13 +66,6 @@ internal static partial class SimulationEndpoints
         var caller = http.Caller();
         var app = caller.App == ApiKeyAuthenticator.DefaultApp ? request.App : caller.App;
         var since = request.Since ?? (request.Until ?? time.GetUtcNow()) - SimulationRequest.DefaultWindow;
-        using var lease = SimulationGate.TryEnter();
-        if (lease is null)
-        {
-            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Result(ProblemCode.SimulationBusy, "another policy simulation is running; retry shortly");
-        }
-
         var options = new PolicySimulationOptions
         {
             Since = since,
@@ -81,13 +74,13 @@ internal static partial class SimulationEndpoints
             MaxChanges = request.Changes,
             TopSubjects = request.TopSubjects,
         };
-        var query = new AuditQuery { Type = AuditEventTypes.DecisionEvaluated, App = app, Since = since, Until = request.Until };
-        var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
-        // The window ends at what is committed now; decisions made meanwhile belong to the next run.
-        var head = await audit.GetHeadAsync(cancellationToken);
-        var report = await new PolicySimulator(candidate, options).RunAsync(
-            after => events.ReadForwardAsync(query, after, head.Seq, cancellationToken), progress: null, cancellationToken);
+        var report = await RunAsync(candidate, options, app, audit, events, http.RequestAborted);
+        if (report is null)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Result(ProblemCode.SimulationBusy, "another policy simulation is running; retry shortly");
+        }
 
         var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var scope = app ?? "*";
@@ -101,6 +94,26 @@ internal static partial class SimulationEndpoints
 
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(json);
+    }
+
+    /// <summary>
+    /// Replays the stored decisions of <paramref name="app"/> (all apps when null) in the window of
+    /// <paramref name="options"/> with <paramref name="candidate"/>; null when another simulation runs.
+    /// </summary>
+    internal static async Task<PolicySimulationReport?> RunAsync(CompiledPolicy candidate, PolicySimulationOptions options, string? app,
+        IAuditReader audit, IAuditForwardReader events, CancellationToken cancellationToken)
+    {
+        using var lease = SimulationGate.TryEnter();
+        if (lease is null)
+        {
+            return null;
+        }
+
+        var query = new AuditQuery { Type = AuditEventTypes.DecisionEvaluated, App = app, Since = options.Since, Until = options.Until };
+        // The window ends at what is committed now; decisions made meanwhile belong to the next run.
+        var head = await audit.GetHeadAsync(cancellationToken);
+        return await new PolicySimulator(candidate, options).RunAsync(
+            after => events.ReadForwardAsync(query, after, head.Seq, cancellationToken), progress: null, cancellationToken);
     }
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information,

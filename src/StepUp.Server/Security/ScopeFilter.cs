@@ -32,6 +32,9 @@ internal static class ScopeFilter
         return builder;
     }
 
+    /// <summary>Sets the caller for handlers shared with the API (the admin dashboard's session does this).</summary>
+    public static void SetCaller(this HttpContext context, ApiCaller caller) => context.Items[CallerItem] = caller;
+
     public static ApiCaller Caller(this HttpContext context) =>
         context.Items[CallerItem] as ApiCaller ?? throw new InvalidOperationException("endpoint has no RequireScope filter");
 }

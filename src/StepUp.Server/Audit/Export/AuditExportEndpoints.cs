@@ -20,7 +20,7 @@ internal static class AuditExportEndpoints
         return app;
     }
 
-    private static IResult Export(HttpContext http)
+    internal static IResult Export(HttpContext http)
     {
         var filters = AuditFilterParameters.Read(http, timeRange: true, Extra, out var problem);
         if (filters is null)

@@ -22,7 +22,7 @@ internal static class AuditStreamEndpoints
         return app;
     }
 
-    private static IResult StreamEvents(HttpContext http)
+    internal static IResult StreamEvents(HttpContext http)
     {
         var filters = AuditFilterParameters.Read(http, timeRange: false, Extra, out var problem);
         if (filters is null)

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using StepUp.Core.Decisions;
+using StepUp.Core.Policy;
+using StepUp.Server.Decisions;
+using StepUp.Server.Hosting;
+using StepUp.Server.Pages;
+
+namespace StepUp.Server.Admin;
+
+/// <summary>What the dashboard may do about a change the admin asked for.</summary>
+internal enum AdminStepUpStatus
+{
+    /// <summary>A fresh elevation of the admin's own subject, for this session, allows it.</summary>
+    Elevated,
+
+    /// <summary>The admin must step up first: <see cref="AdminStepUpResult.ChallengeUrl"/>.</summary>
+    Required,
+
+    /// <summary>Refused: the policy denies it, or does not ask for a step-up at all (fail closed).</summary>
+    Refused,
+}
+
+internal sealed record AdminStepUpResult(AdminStepUpStatus Status, string? ChallengeUrl = null, string? Reason = null);
+
+/// <summary>
+/// Dogfooding: before the dashboard changes anything it asks StepUp itself for a decision on
+/// <see cref="Action"/> for the admin's own subject and dashboard session, exactly as an app would.
+/// The policy sets level and max_age; a policy that would simply allow it is treated as a refusal.
+/// </summary>
+internal sealed class AdminStepUp(DecisionService decisions, IOptions<StepUpServerOptions> options, TrustedProxySet proxies, TimeProvider time)
+{
+    public const string Action = "stepup.dashboard.change";
+
+    public async Task<AdminStepUpResult> CheckAsync(HttpContext http, AdminSession session, string change)
+    {
+        var input = new DecisionInput
+        {
+            Subject = new SubjectInput { Id = session.Subject, SessionId = session.Id },
+            Action = Action,
+            Resource = new ResourceInput { Type = "dashboard", Id = change },
+            Context = new ContextInput
+            {
+                Ip = ClientIp(http),
+                UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null,
+            },
+            Now = time.GetUtcNow(),
+        };
+        var outcome = await decisions.DecideAsync(session.Caller, new DecisionRequest(input, null), BaseUrl(http), http.RequestAborted);
+        if (outcome.Effect == RuleEffect.Allow)
+        {
+            return outcome.Elevation is not null
+                ? new AdminStepUpResult(AdminStepUpStatus.Elevated)
+                : new AdminStepUpResult(AdminStepUpStatus.Refused, Reason: $"the policy allows '{Action}' without a step-up; add a step_up rule for it (see docs/dashboard.md)");
+        }
+
+        if (outcome.Effect == RuleEffect.StepUp && outcome.Challenge is { } challenge)
+        {
+            if (challenge.Challenge.AvailableMethods == StepUpMethods.None)
+            {
+                return new AdminStepUpResult(AdminStepUpStatus.Refused, Reason: $"subject '{session.Subject}' has no factor to step up with; enrol one first");
+            }
+
+            return new AdminStepUpResult(AdminStepUpStatus.Required, WithReturn(challenge.Url, http));
+        }
+
+        return new AdminStepUpResult(AdminStepUpStatus.Refused, Reason: "the policy denies this: " + string.Join("; ", outcome.Reasons));
+    }
+
+    /// <summary>The challenge URL with <c>return_to</c> pointing back at the dashboard when StepUp's own origin is known.</summary>
+    private string WithReturn(string url, HttpContext http)
+    {
+        var origin = options.Value.PublicUrl is { } publicUrl && Uri.TryCreate(publicUrl, UriKind.Absolute, out var parsed)
+            ? parsed.GetLeftPart(UriPartial.Authority)
+            : null;
+        if (origin is null)
+        {
+            return url;
+        }
+
+        var hash = url.IndexOf('#', StringComparison.Ordinal);
+        var returnTo = Uri.EscapeDataString(origin + "/admin/stepup/return");
+        return hash < 0 ? url + "?return_to=" + returnTo : url[..hash] + "?return_to=" + returnTo + url[hash..];
+    }
+
+    private string? ClientIp(HttpContext http)
+    {
+        var address = http.Connection.RemoteIpAddress;
+        if (proxies.Contains(address) && http.Request.Headers["X-Forwarded-For"].Count > 0)
+        {
+            address = ForwardAuth.ForwardedFor.ClientAddress(http.Request.Headers["X-Forwarded-For"], proxies);
+        }
+
+        return address is null ? null : TrustedProxySet.Normalize(address).ToString();
+    }
+
+    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
+}
