@@ -57,7 +57,7 @@ internal sealed class AdminChain(IAuditReader reader, ISigningKeyStore keys)
 
     private async Task<CheckpointView?> CheckAsync(AuditEvent checkpointEvent, CancellationToken cancellationToken)
     {
-        var jws = (checkpointEvent.Payload["jws"] as JsonValue)?.GetValue<string>();
+        var jws = (checkpointEvent.Payload[AuditCheckpoint.JwsField] as JsonValue)?.GetValue<string>();
         var listed = await keys.ListAsync(SigningKeyPurposes.Audit, cancellationToken);
         using var ring = new CheckpointKeyRing(listed.Select(k => k.PublicKey));
         var status = CheckpointJws.Verify(jws, ring, out var signed);
@@ -78,5 +78,5 @@ internal sealed class AdminChain(IAuditReader reader, ISigningKeyStore keys)
     }
 
     private static long? Covered(AuditEvent checkpointEvent) =>
-        checkpointEvent.Payload["seq"] is JsonValue value && value.TryGetValue<long>(out var seq) ? seq : null;
+        checkpointEvent.Payload[AuditCheckpoint.SeqField] is JsonValue value && value.TryGetValue<long>(out var seq) ? seq : null;
 }

@@ -12,7 +12,7 @@
 
   const show = (message) => {
     const evt = JSON.parse(message.data);
-    const payload = evt.payload || {};
+    const payload = evt; // the event JSON carries its payload fields at the top level
     const context = payload.context || {};
     const row = document.createElement("tr");
     const link = document.createElement("a");
