@@ -6,7 +6,8 @@ namespace StepUp.Benchmarks;
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/StepUp.Benchmarks -- --filter '*'</c>.
 /// <c>-- alloc</c> instead prints where policy evaluation allocates (see <see cref="AllocationProbe"/>);
 /// <c>-- cpu</c> prints thread CPU time per evaluation, for busy machines (see <see cref="CpuTimeProbe"/>);
-/// <c>-- risk-memory</c> prints the memory held per active subject (see <see cref="RiskMemoryProbe"/>).
+/// <c>-- risk-memory</c> prints the memory held per active subject (see <see cref="RiskMemoryProbe"/>);
+/// <c>-- overview [N]</c> times the admin overview over N stored events (see <see cref="OverviewProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,12 @@ public static class Program
         if (args is ["risk-memory"])
         {
             RiskMemoryProbe.Run();
+            return;
+        }
+
+        if (args is ["overview", ..])
+        {
+            OverviewProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
             return;
         }
 

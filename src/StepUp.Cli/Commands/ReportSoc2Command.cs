@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using StepUp.Core.Audit;
 using StepUp.Core.Reports;
 using StepUp.Storage;
-using StepUp.Storage.Checkpoints;
 using StepUp.Storage.Keys;
+using StepUp.Storage.Reports;
 using StepUp.Storage.Retention;
 using StepUp.Storage.Sqlite;
 
@@ -12,8 +12,10 @@ namespace StepUp.Cli.Commands;
 
 /// <summary>
 /// <c>stepup report soc2</c>: writes a signed, self-contained HTML evidence report for CC6.1,
-/// CC6.2/CC6.3 and CC7.2/CC7.3 over a time window of the audit trail. Exits 0 when the chain
-/// verifies, 1 when it does not (the report is still written, its controls FAILED) or on error.
+/// CC6.2/CC6.3 and CC7.2/CC7.3 over a time window of the audit trail, and with <c>--pdf</c> a PDF
+/// of it rendered by headless Chromium. Exits 0 when the chain verifies, 1 when it does not (the
+/// report is still written, its controls FAILED), when the PDF cannot be rendered (the HTML is
+/// still written) or on error.
 /// </summary>
 internal static class ReportSoc2Command
 {
@@ -24,7 +26,8 @@ internal static class ReportSoc2Command
         var outFile = new Option<FileInfo>("--out") { Description = "The HTML file to write", Required = true };
         var database = AuditDatabaseOption.Create();
         var seed = new Option<int?>("--seed") { Description = "Seed of the event sample (printed in the report); random by default" };
-        var command = new Command("soc2", "Write a signed SOC 2 evidence report (HTML) from the audit trail") { from, to, outFile, database, seed };
+        var pdf = new Option<FileInfo>("--pdf") { Description = $"Also render the report to this PDF file with headless Chromium ({ChromiumPdf.Variable}, else chromium on PATH)" };
+        var command = new Command("soc2", "Write a signed SOC 2 evidence report (HTML) from the audit trail") { from, to, outFile, database, seed, pdf };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var now = AuditTime.Truncate(TimeProvider.System.GetUtcNow());
@@ -61,11 +64,20 @@ internal static class ReportSoc2Command
 
             using (key.Key)
             {
-                var input = await CollectAsync(db, start, end, now, parse.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue), key.Kid, Path.GetFileName(path), cancellationToken);
+                var reader = new SqliteAuditReader(db);
+                var verifier = new AuditStoreVerifier(reader, new SqliteSigningKeyStore(db, TimeProvider.System), new SqliteAuditRetention(db, TimeProvider.System));
+                var input = await Soc2ReportCollector.CollectAsync(reader, verifier, start, end, now, parse.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+                    key.Kid, Path.GetFileName(path), cancellationToken);
                 var html = ReportSignature.Sign(Soc2Report.Render(input), key.Kid, key.Key);
                 var target = parse.GetValue(outFile)!;
                 await File.WriteAllTextAsync(target.FullName, html, cancellationToken);
-                output.WriteLine($"wrote {target.FullName}: {input.Evidence.Events.Count} events from {AuditTime.ToText(start)} to {AuditTime.ToText(end)}, sample seed {input.Seed}, signed with {key.Kid}");
+                output.WriteLine($"wrote {target.FullName}: {input.Evidence.EventsInWindow} events from {AuditTime.ToText(start)} to {AuditTime.ToText(end)}, sample seed {input.Seed}, signed with {key.Kid}");
+                var exit = 0;
+                if (parse.GetValue(pdf) is { } pdfFile && !await WritePdfAsync(target, pdfFile, output, cancellationToken))
+                {
+                    exit = 1;
+                }
+
                 if (!input.Chain.Ok)
                 {
                     output.WriteLine($"FAILED: the audit chain does not verify (seq {input.Chain.FirstBadSeq}: {input.Chain.Reason}); every control in the report is FAILED");
@@ -73,36 +85,31 @@ internal static class ReportSoc2Command
                 }
 
                 output.WriteLine($"OK: the audit chain verifies ({input.Chain.EventsVerified} events, {input.Chain.CheckpointsVerified} checkpoints)");
-                return 0;
+                return exit;
             }
         });
         return command;
     }
 
-    private static async Task<Soc2ReportInput> CollectAsync(SqliteDatabase db, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, int seed, string kid,
-        string source, CancellationToken cancellationToken)
+    private static async Task<bool> WritePdfAsync(FileInfo html, FileInfo pdf, TextWriter output, CancellationToken cancellationToken)
     {
-        var reader = new SqliteAuditReader(db);
-        var events = new List<AuditEvent>();
-        await foreach (var evt in reader.ReadRangeAsync(1, cancellationToken))
+        var configured = Environment.GetEnvironmentVariable(ChromiumPdf.Variable);
+        if (ChromiumPdf.Find(configured, Environment.GetEnvironmentVariable("PATH")) is not { } chromium)
         {
-            events.Add(evt);
+            var why = string.IsNullOrEmpty(configured)
+                ? "neither chromium nor chromium-browser is on PATH (install it: apt-get install chromium, or set " + ChromiumPdf.Variable + ")"
+                : $"{ChromiumPdf.Variable}={configured} is not an executable file";
+            output.WriteLine($"FAILED: --pdf needs headless Chromium: {why}. The HTML report was written: {html.FullName}");
+            return false;
         }
 
-        var verifier = new AuditStoreVerifier(reader, new SqliteSigningKeyStore(db, TimeProvider.System), new SqliteAuditRetention(db, TimeProvider.System));
-        var chain = await verifier.VerifyAsync(new AuditStoreVerifyOptions(), cancellationToken);
-        var evidence = ComplianceEvidence.Collect(events, start, end);
-        return new Soc2ReportInput
+        if (await ChromiumPdf.RenderAsync(chromium, html.FullName, pdf.FullName, cancellationToken) is { } failure)
         {
-            From = start,
-            To = end,
-            GeneratedAt = now,
-            Evidence = evidence,
-            Chain = chain,
-            Seed = seed,
-            Sample = EvidenceSample.Draw(evidence.Events, seed),
-            Kid = kid,
-            Source = source,
-        };
+            output.WriteLine($"FAILED: {chromium} could not render the PDF: {failure}. The HTML report was written: {html.FullName}");
+            return false;
+        }
+
+        output.WriteLine($"wrote {pdf.FullName}: the report rendered by {chromium} (the signed evidence is the HTML file; the PDF is for reading and printing)");
+        return true;
     }
 }

@@ -44,7 +44,8 @@ public sealed class AuditEvent
     /// <summary>Lowercase hex SHA-256 of the canonical envelope (see <see cref="AuditChain.Hash(long, string, DateTimeOffset, string, string, string)"/>).</summary>
     public required string Hash { get; init; }
 
-    private static readonly System.Text.Json.JsonDocumentOptions StoredPayloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
+    /// <summary>How <see cref="Payload"/> parses <see cref="StoredPayloadText"/> (readers that skip the node tree use the same).</summary>
+    internal static readonly System.Text.Json.JsonDocumentOptions StoredPayloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
 
     private JsonObject? _payload;
 

@@ -1,12 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using StepUp.Core.Audit;
 
 namespace StepUp.Core.Reports;
 
 /// <summary>
 /// The figures a compliance report states, counted over the audit events of one time window
-/// (<c>from</c> inclusive, <c>to</c> exclusive). Erased events count by type only.
+/// (<c>from</c> inclusive, <c>to</c> exclusive) by <see cref="ComplianceEvidenceBuilder"/>. Erased
+/// events count by type only.
 /// </summary>
 public sealed record ComplianceEvidence
 {
@@ -52,92 +51,44 @@ public sealed record ComplianceEvidence
     /// <summary><c>apikey.revoked</c> events.</summary>
     public long ApiKeysRevoked { get; init; }
 
-    /// <summary><c>policy.loaded</c> and <c>policy.rejected</c> events, oldest first.</summary>
+    /// <summary><c>policy.loaded</c> events.</summary>
+    public long PoliciesLoaded { get; init; }
+
+    /// <summary><c>policy.rejected</c> events.</summary>
+    public long PoliciesRejected { get; init; }
+
+    /// <summary>
+    /// The first <see cref="ComplianceEvidenceBuilder.MaxPolicyChanges"/> <c>policy.loaded</c> and
+    /// <c>policy.rejected</c> events, oldest first (<see cref="PoliciesLoaded"/> and <see cref="PoliciesRejected"/> count them all).
+    /// </summary>
     public IReadOnlyList<PolicyChange> PolicyChanges { get; init; } = [];
 
-    /// <summary>Every event of the window, oldest first (the population the sample is drawn from).</summary>
-    public IReadOnlyList<AuditEvent> Events { get; init; } = [];
+    /// <summary>Events of the window, of any type (the population the sample is drawn from).</summary>
+    public long EventsInWindow { get; init; }
+
+    /// <summary>
+    /// Step-up decisions whose challenge was dropped from tracking while more than
+    /// <see cref="ComplianceEvidenceBuilder.MaxOpenChallenges"/> waited at once: they count as unsatisfied
+    /// even if the challenge was verified later (0 unless the trail is unusual).
+    /// </summary>
+    public long StepUpUntracked { get; init; }
 
     /// <summary>Step-up decisions with no fresh elevation and no verified challenge in the window.</summary>
     public long StepUpUnsatisfied => StepUpRequired - StepUpSatisfied;
 
-    /// <summary>Counts the events of <paramref name="events"/> whose time is in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <summary>
+    /// Counts the events of <paramref name="events"/> whose time is in [<paramref name="from"/>, <paramref name="to"/>),
+    /// in seq order: <see cref="ComplianceEvidenceBuilder"/> over events held in memory.
+    /// </summary>
     public static ComplianceEvidence Collect(IEnumerable<AuditEvent> events, DateTimeOffset from, DateTimeOffset to)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var window = events.Where(e => e.Time >= from && e.Time < to).OrderBy(e => e.Seq).ToList();
-        var verifiedChallenges = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var evt in window.Where(e => e.Type == AuditEventTypes.ChallengeVerified && !e.Erased))
+        var builder = new ComplianceEvidenceBuilder(from, to);
+        foreach (var evt in events.OrderBy(e => e.Seq))
         {
-            if (Text(PayloadOf(evt)?["challenge"], "id") is { } id)
-            {
-                verifiedChallenges.Add(id);
-            }
+            builder.Add(evt);
         }
 
-        long required = 0, satisfied = 0;
-        foreach (var evt in window.Where(e => e.Type == AuditEventTypes.DecisionEvaluated && !e.Erased))
-        {
-            var payload = PayloadOf(evt);
-            var decision = payload?["decision"];
-            var effect = Text(decision, "effect");
-            if (effect != "step_up" && Text(decision, "policy_effect") != "step_up")
-            {
-                continue;
-            }
-
-            required++;
-            var challenge = Text(payload?["challenge"], "id");
-            if ((effect == "allow" && Text(decision, "elevation_id") is not null) || (challenge is not null && verifiedChallenges.Contains(challenge)))
-            {
-                satisfied++;
-            }
-        }
-
-        return new ComplianceEvidence
-        {
-            Decisions = Count(window, AuditEventTypes.DecisionEvaluated),
-            StepUpRequired = required,
-            StepUpSatisfied = satisfied,
-            ElevationsUsed = Count(window, AuditEventTypes.ElevationUsed),
-            ChallengesVerified = Count(window, AuditEventTypes.ChallengeVerified),
-            ChallengeFailures = Count(window, AuditEventTypes.ChallengeFailed),
-            Lockouts = Count(window, AuditEventTypes.SubjectLocked),
-            AlertsRaised = Count(window, AuditEventTypes.AlertRaised),
-            AlertDeliveriesSucceeded = window.LongCount(e => e.Type == AuditEventTypes.AlertDelivery && Text(PayloadOf(e), "outcome") == "success"),
-            AlertDeliveriesFailed = window.LongCount(e => e.Type == AuditEventTypes.AlertDelivery && Text(PayloadOf(e), "outcome") != "success"),
-            FactorsEnrolled = Count(window, AuditEventTypes.FactorEnrolled),
-            FactorsRemoved = Count(window, AuditEventTypes.FactorRemoved),
-            ApiKeysCreated = Count(window, AuditEventTypes.ApiKeyCreated),
-            ApiKeysRevoked = Count(window, AuditEventTypes.ApiKeyRevoked),
-            PolicyChanges = window.Where(e => e.Type is AuditEventTypes.PolicyLoaded or AuditEventTypes.PolicyRejected).Select(PolicyChange.From).ToList(),
-            Events = window,
-        };
+        return builder.Build();
     }
-
-    private static long Count(List<AuditEvent> window, string type) => window.LongCount(e => e.Type == type);
-
-    /// <summary>
-    /// The payload of <paramref name="evt"/>; null when it was erased or its stored text is not JSON
-    /// (a tampered row: the chain verification in the same report says so).
-    /// </summary>
-    internal static JsonObject? PayloadOf(AuditEvent evt)
-    {
-        if (evt.Erased)
-        {
-            return null;
-        }
-
-        try
-        {
-            return evt.Payload;
-        }
-        catch (AuditEventFormatException)
-        {
-            return null;
-        }
-    }
-
-    internal static string? Text(JsonNode? node, string name) =>
-        node is JsonObject obj && obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

@@ -14,8 +14,8 @@ public sealed record PolicyChange(long Seq, DateTimeOffset Time, string Type, st
     public static PolicyChange From(AuditEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        var payload = ComplianceEvidence.PayloadOf(evt);
-        return new PolicyChange(evt.Seq, evt.Time, evt.Type, ComplianceEvidence.Text(payload, "policy_version"),
-            ComplianceEvidence.Text(payload?["policy"], "previous_version"));
+        var payload = EvidenceJson.PayloadOf(evt);
+        return new PolicyChange(evt.Seq, evt.Time, evt.Type, EvidenceJson.Text(payload, "policy_version"),
+            EvidenceJson.Text(payload?["policy"], "previous_version"));
     }
 }

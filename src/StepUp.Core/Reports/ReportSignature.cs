@@ -77,9 +77,9 @@ public static class ReportSignature
         var unsigned = string.Concat(html.AsSpan(0, start), EmptySlot, html.AsSpan(end + SlotEnd.Length));
         var signed = JsonNode.Parse(Encoding.UTF8.GetString(decoded.Payload)) as JsonObject;
         var actual = Digest(unsigned);
-        if (ComplianceEvidence.Text(signed, DigestField) is not { } expected || !Digests.FixedTimeEquals(expected, actual))
+        if (EvidenceJson.Text(signed, DigestField) is not { } expected || !Digests.FixedTimeEquals(expected, actual))
         {
-            return ReportVerification.Fail($"the report was edited after it was signed (its SHA-256 is {actual}, the signature covers {ComplianceEvidence.Text(signed, DigestField)})") with { Kid = kid };
+            return ReportVerification.Fail($"the report was edited after it was signed (its SHA-256 is {actual}, the signature covers {EvidenceJson.Text(signed, DigestField)})") with { Kid = kid };
         }
 
         return new ReportVerification(true, null) { Kid = kid, Digest = actual };

@@ -7,8 +7,9 @@ namespace StepUp.Core.Reports;
 /// <summary>The list sections of the report: policy history and the sampled chain proof.</summary>
 public static partial class Soc2Report
 {
-    private static void RenderPolicyHistory(StringBuilder html, IReadOnlyList<PolicyChange> changes)
+    private static void RenderPolicyHistory(StringBuilder html, ComplianceEvidence evidence)
     {
+        var changes = evidence.PolicyChanges;
         html.Append("<h3>Policy change history</h3>\n");
         if (changes.Count == 0)
         {
@@ -25,13 +26,20 @@ public static partial class Soc2Report
         }
 
         html.Append("</table>\n");
+        var unlisted = evidence.PoliciesLoaded + evidence.PoliciesRejected - changes.Count;
+        if (unlisted > 0)
+        {
+            html.Append("<p>The first ").Append(changes.Count.ToString(CultureInfo.InvariantCulture))
+                .Append(" policy events are listed; <span id=\"policy-history-unlisted\">")
+                .Append(unlisted.ToString(CultureInfo.InvariantCulture)).Append("</span> more are in the window (see an export).</p>\n");
+        }
     }
 
     private static void RenderSample(StringBuilder html, Soc2ReportInput input)
     {
         html.Append("<h2 id=\"sample\">Sampled events and their chain proof</h2>\n<p>Up to ")
             .Append(EvidenceSample.DefaultSize.ToString(CultureInfo.InvariantCulture))
-            .Append(" events drawn from the window with seed <code id=\"sample-seed\">")
+            .Append(" events drawn uniformly from the window's events, read in seq order (reservoir sampling), with seed <code id=\"sample-seed\">")
             .Append(input.Seed.ToString(CultureInfo.InvariantCulture))
             .Append("</code> (pass <code>--seed</code> to draw the same sample again). Each row can be checked against an export: ")
             .Append("hash = SHA-256 of the JCS envelope {seq, id, time, type, prev_hash, payload_digest}.</p>\n")

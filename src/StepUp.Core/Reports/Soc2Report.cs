@@ -24,7 +24,8 @@ public static partial class Soc2Report
         table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
         td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
         .PASSED{color:#075e07;font-weight:bold}.FAILED{color:#a00;font-weight:bold}
-        @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table{page-break-inside:avoid}a{color:inherit}}
+        @page{size:A4;margin:15mm}
+        @media print{body{margin:0;max-width:none;font-size:10pt}h2,h3{page-break-after:avoid}table{page-break-inside:avoid}tr{page-break-inside:avoid}a{color:inherit}.PASSED,.FAILED{print-color-adjust:exact}}
         """;
 
     /// <summary>The unsigned report (its signature slot empty).</summary>
@@ -41,7 +42,7 @@ public static partial class Soc2Report
         Row(html, "Window (to, exclusive)", "window-to", AuditTime.ToText(input.To));
         Row(html, "Generated", "generated-at", AuditTime.ToText(input.GeneratedAt));
         Row(html, "Source", "source", input.Source);
-        Row(html, "Events in window", "events-in-window", N(e.Events.Count));
+        Row(html, "Events in window", "events-in-window", N(e.EventsInWindow));
         html.Append("</table>\n");
 
         RenderIntegrity(html, input, status);
@@ -53,6 +54,11 @@ public static partial class Soc2Report
         Row(html, "… followed by a verified challenge or allowed by a fresh elevation", "stepup-satisfied", N(e.StepUpSatisfied));
         Row(html, "… not (abandoned, failed or still pending at the window's end)", "stepup-unsatisfied", N(e.StepUpUnsatisfied));
         Row(html, "Share satisfied", "stepup-satisfied-share", Share(e.StepUpSatisfied, e.StepUpRequired));
+        if (e.StepUpUntracked > 0)
+        {
+            Row(html, "… of the unsatisfied, decisions whose challenge was dropped from tracking (too many open at once)", "stepup-untracked", N(e.StepUpUntracked));
+        }
+
         Row(html, "Privileged actions performed with a fresh step-up (elevation.used)", "elevations-used", N(e.ElevationsUsed));
         Row(html, "Challenges verified", "challenges-verified", N(e.ChallengesVerified));
         Row(html, "Challenge failures", "challenge-failures", N(e.ChallengeFailures));
@@ -65,10 +71,10 @@ public static partial class Soc2Report
         Row(html, "Factors removed", "factor-removed", N(e.FactorsRemoved));
         Row(html, "API keys created", "apikey-created", N(e.ApiKeysCreated));
         Row(html, "API keys revoked", "apikey-revoked", N(e.ApiKeysRevoked));
-        Row(html, "Policies loaded", "policy-loaded", N(e.PolicyChanges.Count(p => p.Type == AuditEventTypes.PolicyLoaded)));
-        Row(html, "Policies rejected", "policy-rejected", N(e.PolicyChanges.Count(p => p.Type == AuditEventTypes.PolicyRejected)));
+        Row(html, "Policies loaded", "policy-loaded", N(e.PoliciesLoaded));
+        Row(html, "Policies rejected", "policy-rejected", N(e.PoliciesRejected));
         html.Append("</table>\n");
-        RenderPolicyHistory(html, e.PolicyChanges);
+        RenderPolicyHistory(html, e);
 
         Control(html, "cc7-2", "CC7.2 / CC7.3 Anomaly monitoring and response", status,
             "StepUp locks a subject after repeated challenge failures and raises alerts on anomalies, delivering them to the configured webhook.");

@@ -206,6 +206,23 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Reports_DownloadsASignedSoc2Report_ThatVerifiesWithTheAuditKeys()
+    {
+        var page = await SignInAsync("/reports");
+        await AssertLabelledAsync(page);
+        await page.ScreenshotAsync(new() { Path = Screenshot("admin-reports.png"), FullPage = true });
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the signed report" }).ClickAsync());
+        var html = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("CC6.1", html, StringComparison.Ordinal);
+
+        using var client = fixture.Server.Client();
+        var keys = StepUp.Core.Security.JsonWebKeySet.Parse(await client.GetStringAsync("/.well-known/jwks.json"));
+        Assert.True(StepUp.Core.Reports.ReportSignature.Verify(html, keys).Ok);
+        Assert.False(StepUp.Core.Reports.ReportSignature.Verify(html.Replace("CC6.1", "CC6.9", StringComparison.Ordinal), keys).Ok);
+        Assert.Contains(await fixture.EventsAsync(), e => e["type"]!.ToString() == "admin.action" && e["action"]!.ToString() == "admin.report.soc2");
+    }
+
+    [Fact]
     public async Task WithoutASession_NoPageIsReachable_AndPostsWithoutTheFormTokenChangeNothing()
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
