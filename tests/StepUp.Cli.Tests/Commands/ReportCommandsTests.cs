@@ -146,6 +146,69 @@ public sealed class ReportCommandsTests
         Assert.Equal(0, CliRunner.Run("report", "verify", db.Report, "--jwks", db.Jwks).Exit);
     }
 
+    // Renders with the real Chromium (Debian's, at /usr/bin/chromium; scripts/test.sh installs it). A
+    // missing Chromium fails this test with the command's own message: it is never skipped.
+    [Fact]
+    public async Task Soc2_Pdf_RendersTheReportWithHeadlessChromium()
+    {
+        var db = await SeedAsync();
+        var pdf = Path.ChangeExtension(db.Report, ".pdf");
+
+        var (exit, output, _) = CliRunner.Run("report", "soc2", "--from", "7d", "--out", db.Report, "--pdf", pdf, "--database", db.Path, "--seed", "42");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"wrote {pdf}", output, StringComparison.Ordinal);
+        var bytes = await File.ReadAllBytesAsync(pdf, TestContext.Current.CancellationToken);
+        Assert.Equal("%PDF-"u8.ToArray(), bytes[..5]);
+        Assert.True(bytes.Length > 10_000, $"the PDF has only {bytes.Length} bytes");
+        Assert.Equal(0, CliRunner.Run("report", "verify", db.Report, "--jwks", db.Jwks).Exit);
+    }
+
+    [Fact]
+    public async Task Soc2_PdfWithoutChromium_Exits1_AfterWritingTheHtml()
+    {
+        var db = await SeedAsync();
+        var pdf = Path.ChangeExtension(db.Report, ".pdf");
+        var missing = Path.Combine(Path.GetTempPath(), "stepup-no-chromium-" + Guid.NewGuid().ToString("N"), "chromium");
+        var saved = Environment.GetEnvironmentVariable(StepUp.Cli.Commands.ChromiumPdf.Variable);
+        int exit;
+        string output;
+        try
+        {
+            // Only report soc2 --pdf reads this variable, and this class's tests run one at a time.
+            Environment.SetEnvironmentVariable(StepUp.Cli.Commands.ChromiumPdf.Variable, missing);
+            (exit, output, _) = CliRunner.Run("report", "soc2", "--from", "7d", "--out", db.Report, "--pdf", pdf, "--database", db.Path);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(StepUp.Cli.Commands.ChromiumPdf.Variable, saved);
+        }
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"FAILED: --pdf needs headless Chromium: STEPUP_CHROMIUM={missing} is not an executable file. The HTML report was written", output, StringComparison.Ordinal);
+        Assert.Contains("OK: the audit chain verifies", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(pdf));
+        Assert.Equal(0, CliRunner.Run("report", "verify", db.Report, "--jwks", db.Jwks).Exit);
+    }
+
+    [Fact]
+    public void FindChromium_UsesTheVariable_ElsePath()
+    {
+        var bin = Directory.CreateTempSubdirectory("stepup-cli-bin-").FullName;
+        var fake = Path.Combine(bin, "chromium-browser");
+        File.WriteAllText(fake, "#!/bin/sh\n");
+        Assert.True(OperatingSystem.IsLinux());
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var notExecutable = Path.Combine(bin, "chromium");
+        File.WriteAllText(notExecutable, string.Empty);
+
+        Assert.Equal(fake, StepUp.Cli.Commands.ChromiumPdf.Find(null, "/nonexistent" + Path.PathSeparator + bin));
+        Assert.Equal(fake, StepUp.Cli.Commands.ChromiumPdf.Find("chromium-browser", bin));
+        Assert.Equal(fake, StepUp.Cli.Commands.ChromiumPdf.Find(fake, null));
+        Assert.Null(StepUp.Cli.Commands.ChromiumPdf.Find(notExecutable, bin));
+        Assert.Null(StepUp.Cli.Commands.ChromiumPdf.Find(null, "/nonexistent"));
+    }
+
     [Fact]
     public async Task Soc2_BadWindow_Exits1_WithoutWriting()
     {

@@ -14,6 +14,9 @@ public sealed class PolicySimulator
     /// <summary>The <c>by_action</c> entry that pools actions beyond <see cref="PolicySimulationOptions.MaxActions"/>.</summary>
     public const string OtherActions = "(other actions)";
 
+    /// <summary>Events read from the store ahead of the replay (on another core); bounds the memory that takes.</summary>
+    private const int ReadAheadEvents = 1024;
+
     private readonly CompiledPolicy _candidate;
     private readonly PolicySimulationOptions _options;
 
@@ -66,7 +69,8 @@ public sealed class PolicySimulator
 
     /// <summary>
     /// Replays a store's events read in seq order: <paramref name="readAfter"/> opens a stream of the
-    /// events after a seq (0 for the start). A row the store cannot read (<see cref="AuditEventFormatException"/>
+    /// events after a seq (0 for the start), which is read on another thread a bounded number of events
+    /// ahead of the replay. A row the store cannot read (<see cref="AuditEventFormatException"/>
     /// naming its seq) is counted as skipped and reading resumes after it.
     /// </summary>
     public async Task<PolicySimulationReport> RunAsync(Func<long, IAsyncEnumerable<AuditEvent>> readAfter, IProgress<PolicySimulationProgress>? progress = null,
@@ -81,7 +85,7 @@ public sealed class PolicySimulator
             reading = false;
             try
             {
-                await foreach (var evt in readAfter(after).WithCancellation(cancellationToken))
+                await foreach (var evt in ReadAhead.Buffer(readAfter(after), ReadAheadEvents, cancellationToken))
                 {
                     after = evt.Seq;
                     if (!Feed(tally, evt, progress))
