@@ -7,7 +7,7 @@ public class PolicyCommandsTests
     {
         var (exit, output, _) = CliRunner.Run("policy", "check", CliRunner.Example("policy.yaml"), "--geoip", "--anonymous-ip");
         Assert.Equal(0, exit);
-        Assert.Contains("OK: 13 rules", output, StringComparison.Ordinal);
+        Assert.Contains("OK: 14 rules", output, StringComparison.Ordinal);
     }
 
     [Fact]
