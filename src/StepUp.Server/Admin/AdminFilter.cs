@@ -22,7 +22,20 @@ internal static class AdminFilter
             var http = context.HttpContext;
             PageHeaders.Apply(http.Response);
             var sessions = http.RequestServices.GetRequiredService<AdminSessions>();
-            var session = sessions.Find(http.Request.Cookies[AdminSessions.CookieName]);
+            var cookie = http.Request.Cookies[AdminSessions.CookieName];
+            var session = sessions.Find(cookie);
+            if (session is not null)
+            {
+                // A revoked key (or one that lost the admin scope) ends its sessions at once.
+                var keys = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+                var caller = await keys.AuthenticateDigestAsync(session.KeyDigest, http.RequestAborted);
+                if (caller is null || !caller.Has(StepUp.Core.Security.ApiKeyScopes.Admin))
+                {
+                    sessions.Remove(cookie);
+                    session = null;
+                }
+            }
+
             if (session is null)
             {
                 if (HttpMethods.IsGet(http.Request.Method) && !IsStream(http))

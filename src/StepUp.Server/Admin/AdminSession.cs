@@ -7,13 +7,16 @@ namespace StepUp.Server.Admin;
 /// CSRF token of its forms. <see cref="Id"/> is the session id StepUp decides on for the admin's
 /// step-ups; the cookie holds a different secret that is only stored hashed.
 /// </summary>
-internal sealed class AdminSession(string id, ApiCaller caller, string subject, string csrf, DateTimeOffset createdAt)
+internal sealed class AdminSession(string id, ApiCaller caller, byte[] keyDigest, string subject, string csrf, DateTimeOffset createdAt)
 {
     private long _lastSeenTicks = createdAt.UtcTicks;
 
     public string Id { get; } = id;
 
     public ApiCaller Caller { get; } = caller;
+
+    /// <summary>The SHA-256 of the key signed in with (never the key): each request checks it is still valid.</summary>
+    public byte[] KeyDigest { get; } = keyDigest;
 
     public string Subject { get; } = subject;
 

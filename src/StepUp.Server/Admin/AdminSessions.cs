@@ -23,11 +23,11 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
     private readonly AdminOptions _options = options.Value.Admin;
 
     /// <summary>Creates a session; returns the cookie value (shown once, never stored).</summary>
-    public (AdminSession Session, string Cookie) Create(ApiCaller caller, string subject)
+    public (AdminSession Session, string Cookie) Create(ApiCaller caller, byte[] keyDigest, string subject)
     {
         Sweep();
         var cookie = RandomTokens.UrlSafe(32);
-        var session = new AdminSession("adm_" + RandomTokens.UrlSafe(18), caller, subject, RandomTokens.UrlSafe(32), time.GetUtcNow());
+        var session = new AdminSession("adm_" + RandomTokens.UrlSafe(18), caller, keyDigest, subject, RandomTokens.UrlSafe(32), time.GetUtcNow());
         _sessions[Digest(cookie)] = session;
         return (session, cookie);
     }

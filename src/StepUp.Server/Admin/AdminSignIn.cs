@@ -47,7 +47,9 @@ internal static class AdminSignIn
         }
 
         var subject = form["subject"].ToString().Trim();
-        var caller = await keys.AuthenticateAsync("Bearer " + form["api_key"], http.RequestAborted);
+        var key = form["api_key"].ToString().Trim();
+        var digest = ApiKeyAuthenticator.Digest(key);
+        var caller = key.Length is > 0 and <= 512 ? await keys.AuthenticateDigestAsync(digest, http.RequestAborted) : null;
         var allowed = options.Value.Admin.Subjects.Contains(subject, StringComparer.Ordinal);
         if (caller is null || !caller.Has(ApiKeyScopes.Admin) || !allowed)
         {
@@ -65,7 +67,7 @@ internal static class AdminSignIn
             }, ProblemCode.AdminSignInRefused.Status);
         }
 
-        var (session, cookie) = sessions.Create(caller, subject);
+        var (session, cookie) = sessions.Create(caller, digest, subject);
         http.Response.Cookies.Delete(AdminSessions.LoginCsrfCookie, AdminSessions.CookieOptions(http.Request));
         http.Response.Cookies.Append(AdminSessions.CookieName, cookie, AdminSessions.CookieOptions(http.Request));
         await audit.RecordAsync(session, "admin.sign_in", http.RequestAborted);

@@ -40,10 +40,18 @@ internal sealed class ApiKeyAuthenticator(IApiKeyStore store, IOptions<StepUpSer
             return null;
         }
 
-        Span<byte> digest = stackalloc byte[32];
-        var bytes = Encoding.UTF8.GetBytes(key.ToString());
-        SHA256.HashData(bytes, digest);
+        return await AuthenticateDigestAsync(Digest(key.ToString()), cancellationToken);
+    }
 
+    /// <summary>The SHA-256 of a key, as it is stored.</summary>
+    public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>
+    /// Resolves a key by its SHA-256 (what a dashboard session keeps instead of the key), so a
+    /// revoked key stops working everywhere it was used.
+    /// </summary>
+    public async ValueTask<ApiCaller?> AuthenticateDigestAsync(byte[] digest, CancellationToken cancellationToken)
+    {
         if (_bootstrapDigest is not null && CryptographicOperations.FixedTimeEquals(digest, _bootstrapDigest))
         {
             return new ApiCaller(BootstrapKeyId, DefaultApp, ApiKeyScopes.All);
@@ -56,7 +64,7 @@ internal sealed class ApiKeyAuthenticator(IApiKeyStore store, IOptions<StepUpSer
             return cached.Caller;
         }
 
-        var record = await store.FindByDigestAsync(digest.ToArray(), cancellationToken);
+        var record = await store.FindByDigestAsync(digest, cancellationToken);
         var caller = record is null || record.RevokedAt is not null ? null : new ApiCaller(record.Id, record.App, record.Scopes);
         if (_cache.Count > 10_000)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -276,6 +277,35 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         Assert.Contains("SU1082", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(await fixture.EventsAsync(), e => e["type"]!.ToString() == "admin.action" && e["outcome"]!.ToString() == "failure");
         Assert.DoesNotContain(await fixture.EventsAsync(), e => e["type"]!.ToString() == "subject.unlocked" && e["subject"]?["id"]?.ToString() == "someone");
+    }
+
+    [Fact]
+    public async Task RevokingTheKey_EndsItsSessions_AndAKeyWithoutTheAdminScopeCannotSignIn()
+    {
+        using var api = fixture.Server.Client();
+        var admin = (await (await api.PostAsJsonAsync("/v1/apikeys", new { name = "dashboard", app = "default", scopes = new[] { "admin" } })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var reader = (await (await api.PostAsJsonAsync("/v1/apikeys", new { name = "reader", app = "default", scopes = new[] { "audit:read" } })).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var client = new HttpClient(handler) { BaseAddress = fixture.Server.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync(client, reader["key"]!.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, await SignInStatusAsync(client, admin["key"]!.ToString()));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/alerts")).StatusCode);
+
+        (await api.DeleteAsync($"/v1/apikeys/{admin["id"]}")).EnsureSuccessStatusCode();
+        using var after = await client.GetAsync("/admin/alerts");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/admin/login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpStatusCode> SignInStatusAsync(HttpClient client, string key)
+    {
+        var csrf = CsrfField().Match(await client.GetStringAsync("/admin/login")).Groups[1].Value;
+        using var response = await client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["csrf"] = csrf, ["api_key"] = key, ["subject"] = DashboardFixture.Admin,
+        }));
+        return response.StatusCode;
     }
 
     [GeneratedRegex(@"Decisions replayed: (?<replayed>\d+); changed: (?<changed>\d+); skipped: (?<skipped>\d+)")]
