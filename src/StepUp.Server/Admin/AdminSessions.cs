@@ -21,6 +21,7 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
 
     private readonly ConcurrentDictionary<string, AdminSession> _sessions = new(StringComparer.Ordinal);
     private readonly AdminOptions _options = options.Value.Admin;
+    private readonly bool _publicUrlIsHttps = options.Value.PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>Creates a session; returns the cookie value (shown once, never stored).</summary>
     public (AdminSession Session, string Cookie) Create(ApiCaller caller, byte[] keyDigest, string subject)
@@ -63,10 +64,11 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
     public static bool SameToken(string? submitted, string expected) =>
         submitted is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(submitted), Encoding.UTF8.GetBytes(expected));
 
-    public static CookieOptions CookieOptions(HttpRequest request) => new()
+    /// <summary>HttpOnly, SameSite=Strict, path /admin; Secure on HTTPS or when <c>StepUp:PublicUrl</c> is https (TLS ends at a proxy).</summary>
+    public CookieOptions CookieOptions(HttpRequest request) => new()
     {
         HttpOnly = true,
-        Secure = request.IsHttps,
+        Secure = request.IsHttps || _publicUrlIsHttps,
         SameSite = SameSiteMode.Strict,
         Path = "/admin",
         IsEssential = true,

@@ -23,11 +23,11 @@ internal static class AdminSignIn
         admin.MapPost("/logout", LogoutAsync).RequireAdminSession().DisableAntiforgery();
     }
 
-    private static IResult ShowLogin(HttpContext http, string? next)
+    private static IResult ShowLogin(HttpContext http, string? next, AdminSessions sessions)
     {
         PageHeaders.Apply(http.Response);
         var csrf = RandomTokens.UrlSafe(32);
-        http.Response.Cookies.Append(AdminSessions.LoginCsrfCookie, csrf, AdminSessions.CookieOptions(http.Request));
+        http.Response.Cookies.Append(AdminSessions.LoginCsrfCookie, csrf, sessions.CookieOptions(http.Request));
         return AdminPages.Page<LoginPage>(new { Csrf = csrf, Next = SafeNext(next) });
     }
 
@@ -58,7 +58,7 @@ internal static class AdminSignIn
                 subject.Length is > 0 and <= 256 ? subject : null, null, http.RequestAborted,
                 new JsonObject { ["reason"] = caller is null ? "unknown_key" : !caller.Has(ApiKeyScopes.Admin) ? "missing_admin_scope" : "subject_not_allowed" });
             var csrf = RandomTokens.UrlSafe(32);
-            http.Response.Cookies.Append(AdminSessions.LoginCsrfCookie, csrf, AdminSessions.CookieOptions(http.Request));
+            http.Response.Cookies.Append(AdminSessions.LoginCsrfCookie, csrf, sessions.CookieOptions(http.Request));
             return AdminPages.Page<LoginPage>(new
             {
                 Csrf = csrf,
@@ -68,8 +68,8 @@ internal static class AdminSignIn
         }
 
         var (session, cookie) = sessions.Create(caller, digest, subject);
-        http.Response.Cookies.Delete(AdminSessions.LoginCsrfCookie, AdminSessions.CookieOptions(http.Request));
-        http.Response.Cookies.Append(AdminSessions.CookieName, cookie, AdminSessions.CookieOptions(http.Request));
+        http.Response.Cookies.Delete(AdminSessions.LoginCsrfCookie, sessions.CookieOptions(http.Request));
+        http.Response.Cookies.Append(AdminSessions.CookieName, cookie, sessions.CookieOptions(http.Request));
         await audit.RecordAsync(session, "admin.sign_in", http.RequestAborted);
         return Results.Redirect(SafeNext(form["next"]) ?? "/admin", preserveMethod: false);
     }
@@ -78,7 +78,7 @@ internal static class AdminSignIn
     {
         var session = http.AdminSession();
         sessions.Remove(http.Request.Cookies[AdminSessions.CookieName]);
-        http.Response.Cookies.Delete(AdminSessions.CookieName, AdminSessions.CookieOptions(http.Request));
+        http.Response.Cookies.Delete(AdminSessions.CookieName, sessions.CookieOptions(http.Request));
         await audit.RecordAsync(session, "admin.sign_out", http.RequestAborted);
         return Results.Redirect("/admin/login");
     }

@@ -82,16 +82,8 @@ internal sealed class AdminStepUp(DecisionService decisions, IOptions<StepUpServ
         return hash < 0 ? url + "?return_to=" + returnTo : url[..hash] + "?return_to=" + returnTo + url[hash..];
     }
 
-    private string? ClientIp(HttpContext http)
-    {
-        var address = http.Connection.RemoteIpAddress;
-        if (proxies.Contains(address) && http.Request.Headers["X-Forwarded-For"].Count > 0)
-        {
-            address = ForwardAuth.ForwardedFor.ClientAddress(http.Request.Headers["X-Forwarded-For"], proxies);
-        }
-
-        return address is null ? null : TrustedProxySet.Normalize(address).ToString();
-    }
+    private string? ClientIp(HttpContext http) =>
+        ForwardAuth.ForwardedFor.RequestClient(http, proxies) is { } address ? TrustedProxySet.Normalize(address).ToString() : null;
 
     private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 }

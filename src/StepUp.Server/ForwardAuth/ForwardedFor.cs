@@ -15,6 +15,18 @@ internal static class ForwardedFor
     /// <summary>Most entries read; a longer chain is read from its right end only.</summary>
     public const int MaxEntries = 64;
 
+    /// <summary>
+    /// The browser of <paramref name="http"/>: the TCP peer, or, when the peer is a trusted proxy
+    /// (<c>StepUp:TrustedProxies</c>) that sent <c>X-Forwarded-For</c>, the client it names.
+    /// </summary>
+    public static IPAddress? RequestClient(HttpContext http, TrustedProxySet trusted)
+    {
+        var address = http.Connection.RemoteIpAddress;
+        return trusted.Contains(address) && http.Request.Headers["X-Forwarded-For"].Count > 0
+            ? ClientAddress(http.Request.Headers["X-Forwarded-For"], trusted)
+            : address;
+    }
+
     public static IPAddress? ClientAddress(StringValues headers, TrustedProxySet trusted)
     {
         ArgumentNullException.ThrowIfNull(trusted);

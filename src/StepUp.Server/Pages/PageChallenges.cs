@@ -44,12 +44,7 @@ internal sealed class PageChallenges(IChallengeStore challenges, IAuditAppender 
             return true;
         }
 
-        // The browser: the TCP peer, or behind a trusted proxy (StepUp:TrustedProxies) the client it names in X-Forwarded-For.
-        var address = http.Connection.RemoteIpAddress;
-        if (proxies.Contains(address) && http.Request.Headers["X-Forwarded-For"].Count > 0)
-        {
-            address = ForwardAuth.ForwardedFor.ClientAddress(http.Request.Headers["X-Forwarded-For"], proxies);
-        }
+        var address = ForwardAuth.ForwardedFor.RequestClient(http, proxies);
 
         if (locator.CountryOf(address) is not { } actual || string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {

@@ -23,10 +23,16 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public string AdminSecret { get; private set; } = null!;
 
+    /// <summary>A copy of the example policy the server reads (SIGHUP reloads it).</summary>
+    public string PolicyPath { get; } = Path.Combine(Directory.CreateTempSubdirectory("stepup-dashboard-").FullName, "policy.yaml");
+
     public async ValueTask InitializeAsync()
     {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "policy.example.yaml"), PolicyPath);
         Server = await ServerProcess.StartOnLocalhostAsync(port =>
         [
+            $"--StepUp:PolicyPath={PolicyPath}",
+            "--StepUp:PolicyWatch=false",
             $"--StepUp:PublicUrl=http://localhost:{port}",
             $"--StepUp:Admin:Subjects:0={Admin}",
             "--StepUp:Audit:CheckpointEvery=5",
@@ -68,6 +74,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         await Chromium.DisposeAsync();
         await Server.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(PolicyPath)!, recursive: true);
     }
 
     public static async Task<JsonObject> DecideAsync(HttpClient client, string subject, double amount, string? userAgent = null)

@@ -167,7 +167,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await page.ScreenshotAsync(new() { Path = Screenshot("admin-alerts.png"), FullPage = true });
 
         await page.GotoAsync(Url("/admin/policy").ToString());
-        await Assertions.Expect(page.Locator("#policy-history tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#policy-history tbody tr").First).ToContainTextAsync((await ActiveVersionAsync())[..12]);
         var text = await page.InputValueAsync("#policy");
         await page.FillAsync("#policy", text + "\n  - id: broken\n    when: resource.attributes.amount >=\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
@@ -204,6 +204,34 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         Assert.Contains("admin.policy.validate", audited);
         Assert.Contains("admin.policy.simulate", audited);
         Assert.Contains("admin.sign_in", audited);
+    }
+
+    [Fact]
+    public async Task Policy_History_DiffsTwoVersions()
+    {
+        using var client = fixture.Server.Client();
+        var before = (await client.GetFromJsonAsync<JsonObject>("/v1/policy"))!["version"]!.ToString();
+        var text = await File.ReadAllTextAsync(fixture.PolicyPath);
+        await File.WriteAllTextAsync(fixture.PolicyPath, text.Replace("max_age: 10m", "max_age: 7m", StringComparison.Ordinal));
+        fixture.Server.Signal("HUP");
+        for (var attempt = 0; attempt < 100 && (await client.GetFromJsonAsync<JsonObject>("/v1/policy"))!["version"]!.ToString() == before; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        var page = await SignInAsync("/policy");
+        await Assertions.Expect(page.Locator("#policy-history tbody tr")).ToHaveCountAsync(2);
+        await page.Locator("#policy-history tbody tr").Nth(1).GetByRole(AriaRole.Radio).First.CheckAsync();
+        await page.Locator("#policy-history tbody tr").Nth(0).GetByRole(AriaRole.Radio).Last.CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the difference" }).ClickAsync();
+        var removed = page.Locator("#policy-diff .del");
+        var added = page.Locator("#policy-diff .add");
+        var changes = text.Split('\n').Count(l => l.Contains("max_age: 10m", StringComparison.Ordinal));
+        await Assertions.Expect(removed).ToHaveCountAsync(changes);
+        await Assertions.Expect(added).ToHaveCountAsync(changes);
+        await Assertions.Expect(removed.First).ToContainTextAsync("max_age: 10m");
+        await Assertions.Expect(added.First).ToContainTextAsync("max_age: 7m");
+        await page.ScreenshotAsync(new() { Path = Screenshot("admin-policy-diff.png"), FullPage = true });
     }
 
     [Fact]
@@ -296,6 +324,12 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         using var after = await client.GetAsync("/admin/alerts");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/admin/login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    private async Task<string> ActiveVersionAsync()
+    {
+        using var client = fixture.Server.Client();
+        return (await client.GetFromJsonAsync<JsonObject>("/v1/policy"))!["version"]!.ToString();
     }
 
     private static async Task<HttpStatusCode> SignInStatusAsync(HttpClient client, string key)
