@@ -53,9 +53,10 @@ public class EventTypeFilterTests
     }
 
     [Fact]
-    public void KnownTypes_AreTheSpecList()
+    public void KnownTypes_AreTheSpecList_AndTheDashboardsAdminAction()
     {
-        Assert.Equal(27, EventTypeFilter.KnownTypes.Count);
+        Assert.Equal(28, EventTypeFilter.KnownTypes.Count);
+        Assert.Contains("admin.action", EventTypeFilter.KnownTypes);
         Assert.Contains("stepup.challenge.relay_suspected", EventTypeFilter.KnownTypes);
     }
 }
