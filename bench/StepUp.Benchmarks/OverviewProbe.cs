@@ -60,7 +60,44 @@ internal static class OverviewProbe
             times.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"overview {hours,3} h: median {times[times.Count / 2]:F1} ms, p95 {times[(int)(times.Count * 0.95)]:F1} ms, max {times[^1]:F1} ms ({size:N0} bytes of HTML)"));
+            await ScanBaselineAsync(path, hours);
         }
+    }
+
+    /// <summary>
+    /// The baseline: only the decision counts by effect, computed by scanning the window's rows
+    /// (what the overview would do without rollups; signals and device classes would also need the JSON).
+    /// </summary>
+    private static async Task ScanBaselineAsync(string path, int hours)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT outcome, count(*) FROM audit_events WHERE type = 'decision.evaluated' AND time_ms >= $from GROUP BY outcome;";
+        command.Parameters.AddWithValue("$from", DateTimeOffset.UtcNow.AddHours(-hours).ToUnixTimeMilliseconds());
+        var times = new List<double>();
+        long rows = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            rows = 0;
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows += reader.GetInt64(1);
+                }
+            }
+
+            if (i >= 2)
+            {
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  baseline, decisions by effect by scanning {rows:N0} decisions of the window: median {times[times.Count / 2]:F1} ms"));
     }
 
     private static async Task SeedAsync(string path, int events, DateTimeOffset now)
