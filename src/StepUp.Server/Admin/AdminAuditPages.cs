@@ -4,6 +4,7 @@ using StepUp.Server.Admin.Components;
 using StepUp.Server.Audit.Export;
 using StepUp.Server.Errors;
 using StepUp.Storage;
+using StepUp.Server.Security;
 
 namespace StepUp.Server.Admin;
 
@@ -19,6 +20,7 @@ internal static class AdminAuditPages
         admin.MapGet("/audit", ExploreAsync);
         admin.MapGet("/audit/export", Audit.Export.AuditExportEndpoints.Export);
         admin.MapGet("/audit/{seq:long}", EventAsync);
+        admin.MapPost("/audit/verify", VerifyAsync).DisableAntiforgery();
     }
 
     private static async Task<IResult> ExploreAsync(HttpContext http, IAuditReader reader)
@@ -42,6 +44,24 @@ internal static class AdminAuditPages
 
         var exportQuery = string.Join('&', filters.Applied.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         return AdminPages.Page<AuditExplorerPage>(new { Session = session.Identity, Filters = filters.Applied, Page = page, ExportQuery = exportQuery });
+    }
+
+    /// <summary>The full verification of <c>GET /v1/audit/verify</c> (recorded as <c>audit.verified</c>), shown as a page.</summary>
+    private static async Task<IResult> VerifyAsync(HttpContext http, AuditStoreVerifier verifier, IAuditAppender audit)
+    {
+        var result = await Audit.AuditEndpoints.VerifyAndRecordAsync(verifier, audit, http.Caller(), http.RequestAborted);
+        var ok = result["ok"]!.GetValue<bool>();
+        var message = ok
+            ? $"The chain verifies: {result["events_verified"]} events, last seq {result["last_seq"]}, {result["checkpoints_verified"]} checkpoint signatures verified."
+            : $"The chain does NOT verify: first bad seq {result["first_bad_seq"]}, reason {result["reason"]}.";
+        return AdminPages.Page<MessagePage>(new
+        {
+            Session = http.AdminSession().Identity,
+            Title = "Chain verification",
+            Message = message,
+            Link = "/admin/audit",
+            LinkText = "Back to the audit explorer",
+        }, ok ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> EventAsync(HttpContext http, long seq, AdminChain chain)

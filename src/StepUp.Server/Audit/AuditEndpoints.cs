@@ -66,9 +66,13 @@ internal static class AuditEndpoints
         return new EventPageResult(page);
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, AuditStoreVerifier verifier, IAuditAppender audit)
+    private static async Task<IResult> VerifyAsync(HttpContext http, AuditStoreVerifier verifier, IAuditAppender audit) =>
+        Results.Json(await VerifyAndRecordAsync(verifier, audit, http.Caller(), http.RequestAborted));
+
+    /// <summary>Verifies the whole chain and records <c>audit.verified</c>; returns the answer of <c>GET /v1/audit/verify</c>.</summary>
+    internal static async Task<JsonObject> VerifyAndRecordAsync(AuditStoreVerifier verifier, IAuditAppender audit, ApiCaller caller, CancellationToken cancellationToken)
     {
-        var result = await verifier.VerifyAsync(cancellationToken: http.RequestAborted);
+        var result = await verifier.VerifyAsync(cancellationToken: cancellationToken);
         var json = new JsonObject
         {
             ["ok"] = result.Ok,
@@ -86,7 +90,6 @@ internal static class AuditEndpoints
             json["reason"] = reason;
         }
 
-        var caller = http.Caller();
         await audit.AppendAsync(new AuditEventDraft
         {
             Type = AuditEventTypes.AuditVerified,
@@ -98,8 +101,8 @@ internal static class AuditEndpoints
                 ["actor"] = new JsonObject { ["key_id"] = caller.KeyId },
                 ["verification"] = json.DeepClone(),
             },
-        }, http.RequestAborted);
-        return Results.Json(json);
+        }, cancellationToken);
+        return json;
     }
 
     /// <summary>RFC 3339 date-times: a 'T', seconds, optional fraction, and a zone (Z or ±hh:mm).</summary>

@@ -106,6 +106,12 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await Assertions.Expect(page.Locator("[data-field=signature]")).ToHaveTextAsync("verifies; the signed hash is the stored hash");
         await page.ScreenshotAsync(new() { Path = Screenshot("admin-event.png"), FullPage = true });
 
+        // The full verification, from the explorer: it verifies, and says so in the trail.
+        await page.GotoAsync(Url("/admin/audit").ToString());
+        await page.ClickAsync("#verify-chain");
+        await Assertions.Expect(page.Locator("main p[role=alert]")).ToContainTextAsync("The chain verifies:");
+        Assert.Contains(await fixture.EventsAsync(), e => e["type"]!.ToString() == "audit.verified" && e["outcome"]!.ToString() == "success");
+
         // Export follows the filters.
         var download = await page.Context.APIRequest.GetAsync(Url("/admin/audit/export?format=jsonl&subject=" + DashboardFixture.Locked).ToString());
         Assert.Equal(200, download.Status);
