@@ -28,7 +28,10 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "policy.example.yaml"), PolicyPath);
+        // The example policy, with bob's lockout lasting longer than any slow test run.
+        var example = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "policy.example.yaml"));
+        Assert.Contains("backoff_min: 1m", example, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(PolicyPath, example.Replace("backoff_min: 1m", "backoff_min: 1h", StringComparison.Ordinal));
         Server = await ServerProcess.StartOnLocalhostAsync(port =>
         [
             $"--StepUp:PolicyPath={PolicyPath}",
