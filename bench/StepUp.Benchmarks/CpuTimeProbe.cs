@@ -53,7 +53,7 @@ internal static class CpuTimeProbe
         }
     }
 
-    private static long ThreadCpuNs()
+    internal static long ThreadCpuNs()
     {
         var text = File.ReadAllText("/proc/thread-self/schedstat");
         return long.Parse(text.AsSpan(0, text.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);

@@ -7,7 +7,8 @@ namespace StepUp.Benchmarks;
 /// <c>-- alloc</c> instead prints where policy evaluation allocates (see <see cref="AllocationProbe"/>);
 /// <c>-- cpu</c> prints thread CPU time per evaluation, for busy machines (see <see cref="CpuTimeProbe"/>);
 /// <c>-- risk-memory</c> prints the memory held per active subject (see <see cref="RiskMemoryProbe"/>);
-/// <c>-- overview [N]</c> times the admin overview over N stored events (see <see cref="OverviewProbe"/>).
+/// <c>-- overview [N]</c> times the admin overview over N stored events (see <see cref="OverviewProbe"/>);
+/// <c>-- simulate DB CANDIDATE</c> prints where a policy simulation spends its time (see <see cref="SimulationProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -28,6 +29,12 @@ public static class Program
         if (args is ["overview", ..])
         {
             OverviewProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["simulate", var database, var candidate])
+        {
+            SimulationProbe.RunAsync(database, candidate).GetAwaiter().GetResult();
             return;
         }
 

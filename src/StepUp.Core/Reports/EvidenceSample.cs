@@ -40,9 +40,13 @@ public sealed class EvidenceSample
         {
             _reservoir[_seen] = evt;
         }
-        else if (_reservoir.Length > 0 && _random.NextInt64(_seen + 1) is var slot && slot < _reservoir.Length)
+        else if (_reservoir.Length > 0)
         {
-            _reservoir[slot] = evt;
+            var slot = _random.NextInt64(_seen + 1);
+            if (slot < _reservoir.Length)
+            {
+                _reservoir[slot] = evt;
+            }
         }
 
         _seen++;

@@ -197,8 +197,11 @@ public sealed class ReportCommandsTests
         var bin = Directory.CreateTempSubdirectory("stepup-cli-bin-").FullName;
         var fake = Path.Combine(bin, "chromium-browser");
         File.WriteAllText(fake, "#!/bin/sh\n");
-        Assert.True(OperatingSystem.IsLinux());
-        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var notExecutable = Path.Combine(bin, "chromium");
         File.WriteAllText(notExecutable, string.Empty);
 

@@ -14,8 +14,11 @@ public sealed class PolicySimulator
     /// <summary>The <c>by_action</c> entry that pools actions beyond <see cref="PolicySimulationOptions.MaxActions"/>.</summary>
     public const string OtherActions = "(other actions)";
 
-    /// <summary>Events read from the store ahead of the replay (on another core); bounds the memory that takes.</summary>
-    private const int ReadAheadEvents = 1024;
+    /// <summary>Events read from the store ahead of the replay (on another core): batches of this many…</summary>
+    private const int ReadAheadBatch = 256;
+
+    /// <summary>…and at most this many batches waiting (bounds the memory the read-ahead takes).</summary>
+    private const int ReadAheadBatches = 4;
 
     private readonly CompiledPolicy _candidate;
     private readonly PolicySimulationOptions _options;
@@ -85,7 +88,7 @@ public sealed class PolicySimulator
             reading = false;
             try
             {
-                await foreach (var evt in ReadAhead.Buffer(readAfter(after), ReadAheadEvents, cancellationToken))
+                await foreach (var evt in ReadAhead.Buffer(readAfter(after), ReadAheadBatch, ReadAheadBatches, cancellationToken))
                 {
                     after = evt.Seq;
                     if (!Feed(tally, evt, progress))

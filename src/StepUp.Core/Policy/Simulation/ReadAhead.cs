@@ -4,39 +4,30 @@ using System.Threading.Channels;
 namespace StepUp.Core.Policy.Simulation;
 
 /// <summary>
-/// Enumerates a source on a thread-pool thread up to a fixed number of items ahead of its consumer,
-/// so reading the store and replaying decisions use two cores. Items keep their order; an exception
-/// of the source reaches the consumer after the items read before it, as without the buffer.
+/// Enumerates a source on a thread-pool thread a bounded number of items ahead of its consumer, so
+/// reading the store and replaying decisions use two cores. Items cross in batches (one hand-over per
+/// batch, not per item) and keep their order; an exception of the source reaches the consumer after
+/// the items read before it, as without the buffer.
 /// </summary>
 internal static class ReadAhead
 {
-    public static async IAsyncEnumerable<T> Buffer<T>(IAsyncEnumerable<T> source, int capacity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<T> Buffer<T>(IAsyncEnumerable<T> source, int batchSize, int batches,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(batches) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var item in source.WithCancellation(stop.Token))
-                {
-                    await channel.Writer.WriteAsync(item, stop.Token);
-                }
-            }
-            finally
-            {
-                channel.Writer.TryComplete();
-            }
-        }, CancellationToken.None);
-
+        var producer = Task.Run(() => ProduceAsync(source, channel.Writer, batchSize, stop.Token), CancellationToken.None);
         var drained = false;
         try
         {
             while (await channel.Reader.WaitToReadAsync(cancellationToken))
             {
-                while (channel.Reader.TryRead(out var item))
+                while (channel.Reader.TryRead(out var batch))
                 {
-                    yield return item;
+                    foreach (var item in batch)
+                    {
+                        yield return item;
+                    }
                 }
             }
 
@@ -53,5 +44,37 @@ internal static class ReadAhead
         }
 
         await producer;
+    }
+
+    private static async Task ProduceAsync<T>(IAsyncEnumerable<T> source, ChannelWriter<List<T>> writer, int batchSize, CancellationToken cancellationToken)
+    {
+        var batch = new List<T>(batchSize);
+        try
+        {
+            await foreach (var item in source.WithCancellation(cancellationToken))
+            {
+                batch.Add(item);
+                if (batch.Count == batchSize)
+                {
+                    await writer.WriteAsync(batch, cancellationToken);
+                    batch = new List<T>(batchSize);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                // What was read before the end or an error still reaches the consumer, in order.
+                if (batch.Count > 0)
+                {
+                    await writer.WriteAsync(batch, cancellationToken);
+                }
+            }
+            finally
+            {
+                writer.TryComplete();
+            }
+        }
     }
 }
