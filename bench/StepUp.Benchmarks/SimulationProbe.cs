@@ -52,7 +52,7 @@ internal static class SimulationProbe
                 }
             }
 
-            var parse = PerEvent(events, evt => JsonDocument.Parse(evt.StoredPayloadText!).Dispose());
+            var parse = PerEvent(events, evt => JsonDocument.Parse(evt.StoredPayloadUtf8!).Dispose());
             var rebuild = PerEvent(events, evt => DecisionReplay.Read(evt, out _));
             var inputs = events.Select(evt => DecisionReplay.Read(evt, out _)!.Input).ToList();
             var evaluate = PerEvent(inputs, input => PolicyEngine.Evaluate(candidate, input));

@@ -95,8 +95,8 @@ public sealed class AuditChainVerifier
             string digest;
             try
             {
-                digest = evt.StoredPayloadText is { } stored
-                    ? AuditChain.PayloadDigest(System.Text.Encoding.UTF8.GetBytes(stored))
+                digest = evt.StoredPayloadUtf8 is { } stored
+                    ? AuditChain.PayloadDigest(stored)
                     : AuditChain.PayloadDigest(evt.Payload);
             }
             catch (ArgumentException)

@@ -44,14 +44,14 @@ public sealed class AuditEvent
     /// <summary>Lowercase hex SHA-256 of the canonical envelope (see <see cref="AuditChain.Hash(long, string, DateTimeOffset, string, string, string)"/>).</summary>
     public required string Hash { get; init; }
 
-    /// <summary>How <see cref="Payload"/> parses <see cref="StoredPayloadText"/> (readers that skip the node tree use the same).</summary>
+    /// <summary>How <see cref="Payload"/> parses <see cref="StoredPayloadUtf8"/> (readers that skip the node tree use the same).</summary>
     internal static readonly System.Text.Json.JsonDocumentOptions StoredPayloadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
 
     private JsonObject? _payload;
 
     /// <summary>
     /// Every non-envelope field; empty when <see cref="Erased"/>. An event read from a store parses
-    /// its <see cref="StoredPayloadText"/> on first use (verification rarely needs it).
+    /// its <see cref="StoredPayloadUtf8"/> on first use (verification rarely needs it).
     /// </summary>
     /// <exception cref="AuditEventFormatException">The stored payload is not a JSON object.</exception>
     public JsonObject Payload
@@ -64,22 +64,25 @@ public sealed class AuditEvent
     public bool Erased { get; init; }
 
     /// <summary>
-    /// The payload exactly as stored (its RFC 8785 text), when read from a store: verification
-    /// hashes these bytes instead of re-canonicalising <see cref="Payload"/>. Any other bytes,
-    /// even the same JSON spelled differently, fail the digest, as they should.
+    /// The payload exactly as stored (the UTF-8 bytes of its RFC 8785 text), when read from a store:
+    /// verification hashes these bytes instead of re-canonicalising <see cref="Payload"/>, and readers
+    /// parse them without a detour through a string. Any other bytes, even the same JSON spelled
+    /// differently, fail the digest, as they should.
     /// </summary>
-    public string? StoredPayloadText { get; init; }
+#pragma warning disable CA1819 // the stored bytes as read; copying them would defeat the purpose
+    public byte[]? StoredPayloadUtf8 { get; init; }
+#pragma warning restore CA1819
 
     private JsonObject ParseStoredPayload()
     {
-        if (StoredPayloadText is null)
+        if (StoredPayloadUtf8 is null)
         {
             return [];
         }
 
         try
         {
-            return JsonNode.Parse(StoredPayloadText, documentOptions: StoredPayloadOptions) as JsonObject
+            return JsonNode.Parse(StoredPayloadUtf8, documentOptions: StoredPayloadOptions) as JsonObject
                 ?? throw new AuditEventFormatException($"Audit event {Seq} has a payload that is not a JSON object.") { Seq = Seq };
         }
         catch (System.Text.Json.JsonException ex)

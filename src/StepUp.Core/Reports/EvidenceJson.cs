@@ -40,7 +40,7 @@ internal static class EvidenceJson
             return default;
         }
 
-        if (evt.StoredPayloadText is not { } stored)
+        if (evt.StoredPayloadUtf8 is not { } stored)
         {
             var payload = evt.Payload;
             var node = payload["decision"];

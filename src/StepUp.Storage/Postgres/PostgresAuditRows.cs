@@ -37,13 +37,13 @@ internal static class PostgresAuditRows
         }
 
         var erased = row.GetBoolean(8);
-        string? text = null;
+        byte[]? text = null;
         if (!erased)
         {
             // Parsed on first use of Payload: verifying the digest needs only the stored text.
             text = row.IsDBNull(7)
                 ? throw new AuditEventFormatException($"Audit event {seq} has no payload but is not marked erased.") { Seq = seq }
-                : row.GetString(7);
+                : System.Text.Encoding.UTF8.GetBytes(row.GetString(7));
         }
 
         return new AuditEvent
@@ -56,7 +56,7 @@ internal static class PostgresAuditRows
             PayloadDigest = row.GetString(5),
             Hash = row.GetString(6),
             Erased = erased,
-            StoredPayloadText = text,
+            StoredPayloadUtf8 = text,
         };
     }
 }

@@ -24,13 +24,14 @@ internal static class SqliteAuditRows
         }
 
         var erased = row.GetInt64(8) != 0;
-        string? text = null;
+        byte[]? payload = null;
         if (!erased)
         {
-            // Parsed on first use of Payload: verifying the digest needs only the stored bytes.
-            text = row.IsDBNull(7)
+            // The stored UTF-8 bytes as they are (no string in between), parsed on first use of
+            // Payload: verifying the digest needs only these bytes.
+            payload = row.IsDBNull(7)
                 ? throw new AuditEventFormatException($"Audit event {seq} has no payload but is not marked erased.") { Seq = seq }
-                : row.GetString(7);
+                : row.GetFieldValue<byte[]>(7);
         }
 
         return new AuditEvent
@@ -43,7 +44,7 @@ internal static class SqliteAuditRows
             PayloadDigest = row.GetString(5),
             Hash = row.GetString(6),
             Erased = erased,
-            StoredPayloadText = text,
+            StoredPayloadUtf8 = payload,
         };
     }
 }

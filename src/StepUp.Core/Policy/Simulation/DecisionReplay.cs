@@ -34,7 +34,9 @@ internal static class DecisionReplay
 
         try
         {
-            using var document = JsonDocument.Parse(evt.StoredPayloadText ?? evt.Payload.ToJsonString(), PayloadOptions);
+            using var document = evt.StoredPayloadUtf8 is { } stored
+                ? JsonDocument.Parse(stored, PayloadOptions)
+                : JsonDocument.Parse(evt.Payload.ToJsonString(), PayloadOptions);
             return Read(evt, document.RootElement, out skipReason);
         }
         catch (JsonException)

@@ -136,7 +136,7 @@ internal sealed class StoredDecisions(CompiledPolicy live)
             PayloadDigest = new string('0', 64),
             Hash = new string('0', 64),
             Erased = erased,
-            StoredPayloadText = storedPayload,
+            StoredPayloadUtf8 = storedPayload is null ? null : System.Text.Encoding.UTF8.GetBytes(storedPayload),
         });
 
     private AuditEvent Store(AuditEvent evt)
