@@ -32,6 +32,8 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         page.Dialog += (_, dialog) => Assert.Fail("a script ran: " + dialog.Message);
         await page.GotoAsync(Url("/admin" + (next ?? string.Empty)).ToString());
         Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
+        await AssertLabelledAsync(page);
+        await page.ScreenshotAsync(new() { Path = Screenshot("admin-login.png"), FullPage = true });
         await page.GetByLabel("API key").FillAsync(ServerProcess.Key);
         await page.GetByLabel("Your subject id").FillAsync(DashboardFixture.Admin);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
