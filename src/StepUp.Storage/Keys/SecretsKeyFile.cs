@@ -17,6 +17,9 @@ public static class SecretsKeyFile
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    // Threads of one process take turns; processes rely on the move that refuses to overwrite.
+    private static readonly Lock Gate = new();
+
     /// <summary>Where the key file of <paramref name="database"/> lives; null for an in-memory database.</summary>
     public static string? PathBeside(SqliteDatabase database)
     {
@@ -40,6 +43,14 @@ public static class SecretsKeyFile
     public static byte[] LoadOrCreate(string path, out bool created)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        lock (Gate)
+        {
+            return LoadOrCreateLocked(path, out created);
+        }
+    }
+
+    private static byte[] LoadOrCreateLocked(string path, out bool created)
+    {
         created = false;
         var full = Path.GetFullPath(path);
         if (File.Exists(full))
