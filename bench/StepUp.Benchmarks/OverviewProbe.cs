@@ -32,7 +32,7 @@ internal static class OverviewProbe
 
         var db = SqliteDatabase.Open($"Data Source={path}", TimeProvider.System);
         var reader = new SqliteAuditReader(db);
-        var overview = new AdminOverview(new SqliteAuditRollupReader(db), reader, new AdminChain(reader, new StepUp.Storage.Keys.SqliteSigningKeyStore(db, TimeProvider.System)), TimeProvider.System);
+        var overview = new AdminOverview(new SqliteAuditRollupReader(db), reader, new AdminChain(reader, new SqliteAuditForwardReader(db), new StepUp.Storage.Keys.SqliteSigningKeyStore(db, TimeProvider.System)), TimeProvider.System);
         await using var renderer = new HtmlRenderer(new ServiceCollection().BuildServiceProvider(), NullLoggerFactory.Instance);
         var head = await reader.GetHeadAsync();
         Console.WriteLine($"{head.Seq:N0} events stored in {path}");

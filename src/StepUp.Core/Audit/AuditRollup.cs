@@ -86,8 +86,10 @@ public static class AuditRollup
     /// <summary>The start of the hour <paramref name="time"/> falls in, as Unix hours.</summary>
     public static long Hour(DateTimeOffset time) => time.ToUnixTimeSeconds() / 3600;
 
+    // The device class comes from the whole user agent (real ones are longer than a key part may be).
     private static string MethodAndDevice(JsonObject payload) =>
-        (Text(payload["challenge"]?["method"]) ?? "none") + ":" + DeviceClass.Of(Text(payload["context"]?["user_agent"]));
+        (Text(payload["challenge"]?["method"]) ?? "none") + ":" +
+        DeviceClass.Of(payload["context"]?["user_agent"] is JsonValue ua && ua.GetValueKind() == JsonValueKind.String ? ua.GetValue<string>() : null);
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 and <= MaxPart } text ? text : null;

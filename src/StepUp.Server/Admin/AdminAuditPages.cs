@@ -16,11 +16,54 @@ internal static class AdminAuditPages
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapGet("/live", (HttpContext http) => AdminPages.Page<LivePage>(new { Session = http.AdminSession().Identity, Query = http.Request.QueryString.Value ?? string.Empty }));
-        admin.MapGet("/live/stream", Audit.Stream.AuditStreamEndpoints.StreamEvents);
+        admin.MapGet("/live/stream", Stream);
         admin.MapGet("/audit", ExploreAsync);
         admin.MapGet("/audit/export", Audit.Export.AuditExportEndpoints.Export);
         admin.MapGet("/audit/{seq:long}", EventAsync);
         admin.MapPost("/audit/verify", VerifyAsync).DisableAntiforgery();
+    }
+
+    /// <summary>How often an open live stream checks that its session and key are still good.</summary>
+    internal static readonly TimeSpan StreamCheckInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The SSE stream of <c>/v1/audit/stream</c>, ended as soon as the session ends (sign-out,
+    /// timeout) or its key is revoked: the browser's reconnect then meets the session check.
+    /// </summary>
+    private static IResult Stream(HttpContext http, AdminSessions sessions, ApiKeyAuthenticator keys)
+    {
+        var session = http.AdminSession();
+        var watch = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        http.Response.RegisterForDispose(watch);
+        http.RequestAborted = watch.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (!watch.IsCancellationRequested)
+                {
+                    await Task.Delay(StreamCheckInterval, watch.Token);
+                    if (!sessions.IsLive(session) || !AdminSessions.MayUse(await keys.AuthenticateDigestAsync(session.KeyDigest, watch.Token)))
+                    {
+                        await watch.CancelAsync();
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the stream ended
+            }
+            catch (ObjectDisposedException)
+            {
+                // the request finished and disposed the source
+            }
+            catch (StorageUnavailableException)
+            {
+                // the key cannot be checked: fail closed, end the stream
+                await watch.CancelAsync();
+            }
+        });
+        return Audit.Stream.AuditStreamEndpoints.StreamEvents(http);
     }
 
     private static async Task<IResult> ExploreAsync(HttpContext http, IAuditReader reader)

@@ -26,10 +26,10 @@ internal static class AdminFilter
             var session = sessions.Find(cookie);
             if (session is not null)
             {
-                // A revoked key (or one that lost the admin scope) ends its sessions at once.
+                // A revoked key (or one that lost a scope the dashboard needs) ends its sessions at once.
                 var keys = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
                 var caller = await keys.AuthenticateDigestAsync(session.KeyDigest, http.RequestAborted);
-                if (caller is null || !caller.Has(StepUp.Core.Security.ApiKeyScopes.Admin))
+                if (!AdminSessions.MayUse(caller))
                 {
                     sessions.Remove(cookie);
                     session = null;

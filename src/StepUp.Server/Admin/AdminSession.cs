@@ -10,6 +10,7 @@ namespace StepUp.Server.Admin;
 internal sealed class AdminSession(string id, ApiCaller caller, byte[] keyDigest, string subject, string csrf, DateTimeOffset createdAt)
 {
     private long _lastSeenTicks = createdAt.UtcTicks;
+    private volatile bool _ended;
 
     public string Id { get; } = id;
 
@@ -31,6 +32,11 @@ internal sealed class AdminSession(string id, ApiCaller caller, byte[] keyDigest
 
     /// <summary>What pages show of the session (public, for the Razor components).</summary>
     public AdminIdentity Identity => new(Subject, Caller.KeyId, Csrf);
+
+    /// <summary>Signed out, expired or dropped: a live stream of this session stops.</summary>
+    public bool Ended => _ended;
+
+    public void End() => _ended = true;
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastSeenTicks, now.UtcTicks);
 }

@@ -44,7 +44,7 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
         var now = time.GetUtcNow();
         if (now - session.LastSeen > _options.IdleTimeout || now - session.CreatedAt > _options.MaxAge)
         {
-            _sessions.TryRemove(Digest(cookie), out _);
+            Remove(cookie);
             return null;
         }
 
@@ -54,10 +54,27 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
 
     public void Remove(string? cookie)
     {
-        if (!string.IsNullOrEmpty(cookie))
+        if (!string.IsNullOrEmpty(cookie) && _sessions.TryRemove(Digest(cookie), out var session))
         {
-            _sessions.TryRemove(Digest(cookie), out _);
+            session.End();
         }
+    }
+
+    /// <summary>The scopes a dashboard key needs: the dashboard shows the audit trail and factors and changes lockouts.</summary>
+    public static readonly string[] RequiredScopes = [ApiKeyScopes.Admin, ApiKeyScopes.AuditRead, ApiKeyScopes.Factors];
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may use the dashboard: an operator key (app <c>default</c>;
+    /// the dashboard shows every app) holding <see cref="RequiredScopes"/>.
+    /// </summary>
+    public static bool MayUse([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] ApiCaller? caller) =>
+        caller is not null && caller.App == ApiKeyAuthenticator.DefaultApp && RequiredScopes.All(caller.Has);
+
+    /// <summary>Whether <paramref name="session"/> is still live, without counting this as activity.</summary>
+    public bool IsLive(AdminSession session)
+    {
+        var now = time.GetUtcNow();
+        return !session.Ended && now - session.LastSeen <= _options.IdleTimeout && now - session.CreatedAt <= _options.MaxAge;
     }
 
     /// <summary>Constant-time comparison of a submitted CSRF token with the expected one.</summary>
@@ -82,15 +99,17 @@ internal sealed class AdminSessions(IOptions<StepUpServerOptions> options, TimeP
             if (now - session.LastSeen > _options.IdleTimeout || now - session.CreatedAt > _options.MaxAge)
             {
                 _sessions.TryRemove(key, out _);
+                session.End();
             }
         }
 
         if (_sessions.Count >= MaxSessions)
         {
             // Bounded: drop the least recently used half rather than grow without limit.
-            foreach (var (key, _) in _sessions.OrderBy(p => p.Value.LastSeen).Take(_sessions.Count / 2))
+            foreach (var (key, session) in _sessions.OrderBy(p => p.Value.LastSeen).Take(_sessions.Count / 2))
             {
                 _sessions.TryRemove(key, out _);
+                session.End();
             }
         }
     }

@@ -10,8 +10,9 @@ using StepUp.Server.Security;
 namespace StepUp.Server.Admin;
 
 /// <summary>
-/// <c>/admin/login</c> and <c>/admin/logout</c>. Sign-in takes an API key with the <c>admin</c>
-/// scope and one of <c>StepUp:Admin:Subjects</c>; the login form carries its own CSRF token
+/// <c>/admin/login</c> and <c>/admin/logout</c>. Sign-in takes an operator API key (app
+/// <c>default</c>) with the <c>admin</c>, <c>audit:read</c> and <c>factors</c> scopes, and one of
+/// <c>StepUp:Admin:Subjects</c>; the login form carries its own CSRF token
 /// (double-submit cookie), so a third-party page cannot sign a browser in.
 /// </summary>
 internal static class AdminSignIn
@@ -51,19 +52,19 @@ internal static class AdminSignIn
         var digest = ApiKeyAuthenticator.Digest(key);
         var caller = key.Length is > 0 and <= 512 ? await keys.AuthenticateDigestAsync(digest, http.RequestAborted) : null;
         var allowed = options.Value.Admin.Subjects.Contains(subject, StringComparer.Ordinal);
-        if (caller is null || !caller.Has(ApiKeyScopes.Admin) || !allowed)
+        if (!AdminSessions.MayUse(caller) || !allowed)
         {
             // One answer for every reason, so the form does not tell which part was wrong.
             await audit.RecordAsync("admin.sign_in", "failure", caller?.App ?? ApiKeyAuthenticator.DefaultApp, caller?.KeyId,
                 subject.Length is > 0 and <= 256 ? subject : null, null, http.RequestAborted,
-                new JsonObject { ["reason"] = caller is null ? "unknown_key" : !caller.Has(ApiKeyScopes.Admin) ? "missing_admin_scope" : "subject_not_allowed" });
+                new JsonObject { ["reason"] = caller is null ? "unknown_key" : !AdminSessions.MayUse(caller) ? "key_not_allowed" : "subject_not_allowed" });
             var csrf = RandomTokens.UrlSafe(32);
             http.Response.Cookies.Append(AdminSessions.LoginCsrfCookie, csrf, sessions.CookieOptions(http.Request));
             return AdminPages.Page<LoginPage>(new
             {
                 Csrf = csrf,
                 Next = SafeNext(form["next"]),
-                Error = $"Sign-in refused ({ProblemCode.AdminSignInRefused.Code}): the key must have the admin scope and the subject must be listed in StepUp:Admin:Subjects.",
+                Error = $"Sign-in refused ({ProblemCode.AdminSignInRefused.Code}): use an operator key (app default) with the admin, audit:read and factors scopes, as a subject listed in StepUp:Admin:Subjects.",
             }, ProblemCode.AdminSignInRefused.Status);
         }
 

@@ -106,6 +106,9 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await Assertions.Expect(page.Locator("[data-field=hash]")).ToHaveTextAsync(first["hash"]!.ToString());
         await Assertions.Expect(page.Locator("[data-field=prev_hash]")).ToHaveTextAsync(first["prev_hash"]!.ToString());
         await Assertions.Expect(page.Locator("[data-field=signature]")).ToHaveTextAsync("verifies; the signed hash is the stored hash");
+        await Assertions.Expect(page.Locator("[data-field=self]")).ToHaveTextAsync(
+            "payload digest recomputes; hash recomputes; prev_hash is the previous event's hash");
+        await Assertions.Expect(page.Locator("[data-field=links]")).ToContainTextAsync("events from this one to the checkpoint link and recompute");
         await page.ScreenshotAsync(new() { Path = Screenshot("admin-event.png"), FullPage = true });
 
         // The full verification, from the explorer: it verifies, and says so in the trail.
@@ -316,15 +319,18 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task RevokingTheKey_EndsItsSessions_AndAKeyWithoutTheAdminScopeCannotSignIn()
+    public async Task RevokingTheKey_EndsItsSessions_AndOnlyOperatorKeysWithTheScopesSignIn()
     {
         using var api = fixture.Server.Client();
-        var admin = (await (await api.PostAsJsonAsync("/v1/apikeys", new { name = "dashboard", app = "default", scopes = new[] { "admin" } })).Content.ReadFromJsonAsync<JsonObject>())!;
-        var reader = (await (await api.PostAsJsonAsync("/v1/apikeys", new { name = "reader", app = "default", scopes = new[] { "audit:read" } })).Content.ReadFromJsonAsync<JsonObject>())!;
+        string[] scopes = ["admin", "audit:read", "factors"];
+        var admin = await CreateKeyAsync(api, "default", scopes);
+        var reader = await CreateKeyAsync(api, "default", ["admin", "audit:read"]);
+        var appKey = await CreateKeyAsync(api, "payments", scopes);
 
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
         using var client = new HttpClient(handler) { BaseAddress = fixture.Server.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync(client, reader["key"]!.ToString()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync(client, appKey["key"]!.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, await SignInStatusAsync(client, admin["key"]!.ToString()));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/alerts")).StatusCode);
 
@@ -338,6 +344,40 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     {
         using var client = fixture.Server.Client();
         return (await client.GetFromJsonAsync<JsonObject>("/v1/policy"))!["version"]!.ToString();
+    }
+
+    [Fact]
+    public async Task SigningOut_EndsAnOpenLiveStream()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var client = new HttpClient(handler) { BaseAddress = fixture.Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        Assert.Equal(HttpStatusCode.Redirect, await SignInStatusAsync(client, ServerProcess.Key));
+        var csrf = CsrfField().Match(await client.GetStringAsync("/admin/reports")).Groups[1].Value;
+
+        using var stream = await client.GetAsync("/admin/live/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var body = await stream.Content.ReadAsStreamAsync();
+        using (var logout = await client.PostAsync("/admin/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = csrf })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        }
+
+        // The server ends the response within its check interval; reading reaches the end.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[4096];
+        while (await body.ReadAsync(buffer, deadline.Token) > 0)
+        {
+        }
+
+        using var again = await client.GetAsync("/admin/live/stream");
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    private static async Task<JsonObject> CreateKeyAsync(HttpClient api, string app, string[] scopes)
+    {
+        using var response = await api.PostAsJsonAsync("/v1/apikeys", new { name = "dashboard-" + app, app, scopes });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     private static async Task<HttpStatusCode> SignInStatusAsync(HttpClient client, string key)

@@ -6,8 +6,9 @@ namespace StepUp.Storage.Tests.Contracts.Audit;
 /// <summary>The hourly counters the appender keeps beside the trail, read through <see cref="IAuditRollupReader"/>.</summary>
 public abstract class AuditRollupContract(IStoreProvider provider) : AuditContract(provider)
 {
-    private const string Iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148";
-    private const string Windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)";
+    // Real, full-length user agents (both over 100 characters).
+    private const string Iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    private const string Windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
     private static AuditEventDraft Decision(string effect, params string[] signals) => new()
     {
