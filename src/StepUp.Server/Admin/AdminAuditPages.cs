@@ -92,6 +92,13 @@ internal static class AdminAuditPages
     /// <summary>The full verification of <c>GET /v1/audit/verify</c> (recorded as <c>audit.verified</c>), shown as a page.</summary>
     private static async Task<IResult> VerifyAsync(HttpContext http, AuditStoreVerifier verifier, IAuditAppender audit)
     {
+        using var lease = Audit.TrailScanGate.TryEnter();
+        if (lease is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return AdminPages.Error(http, ProblemCode.TrailScanBusy, "A report, verification or simulation is running; try again in a few seconds.");
+        }
+
         var result = await Audit.AuditEndpoints.VerifyAndRecordAsync(verifier, audit, http.Caller(), http.RequestAborted);
         var ok = result["ok"]!.GetValue<bool>();
         var message = ok

@@ -98,7 +98,8 @@ internal static class AdminPolicyPages
         var report = await SimulationEndpoints.RunAsync(candidate, options, app, reader, events, http.RequestAborted);
         if (report is null)
         {
-            return AdminPages.Error(http, ProblemCode.SimulationBusy, "Another policy simulation is running; try again in a few seconds.");
+            http.Response.Headers.RetryAfter = "5";
+            return AdminPages.Error(http, ProblemCode.TrailScanBusy, "A report, verification or simulation is running; try again in a few seconds.");
         }
 
         await audit.RecordAsync(session, "admin.policy.simulate", http.RequestAborted,

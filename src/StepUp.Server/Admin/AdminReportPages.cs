@@ -34,6 +34,13 @@ internal static class AdminReportPages
             return AdminPages.Error(http, ProblemCode.ValidationFailed, "From and to must be RFC 3339 times (2026-11-01T00:00:00Z), from before to.");
         }
 
+        using var lease = Audit.TrailScanGate.TryEnter();
+        if (lease is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return AdminPages.Error(http, ProblemCode.TrailScanBusy, "A report, verification or simulation is running; try again in a few seconds.");
+        }
+
         var key = await keys.GetActiveAsync(SigningKeyPurposes.Audit, http.RequestAborted);
         var input = await Soc2ReportCollector.CollectAsync(reader, verifier, from, to, AuditTime.Truncate(time.GetUtcNow()),
             RandomNumberGenerator.GetInt32(int.MaxValue), key.Kid, "StepUp server", http.RequestAborted);

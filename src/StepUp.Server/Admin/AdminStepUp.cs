@@ -60,26 +60,24 @@ internal sealed class AdminStepUp(DecisionService decisions, IOptions<StepUpServ
                 return new AdminStepUpResult(AdminStepUpStatus.Refused, Reason: $"subject '{session.Subject}' has no factor to step up with; enrol one first");
             }
 
-            return new AdminStepUpResult(AdminStepUpStatus.Required, WithReturn(challenge.Url, http));
+            return new AdminStepUpResult(AdminStepUpStatus.Required, WithReturn(challenge.Url));
         }
 
         return new AdminStepUpResult(AdminStepUpStatus.Refused, Reason: "the policy denies this: " + string.Join("; ", outcome.Reasons));
     }
 
-    /// <summary>The challenge URL with <c>return_to</c> pointing back at the dashboard when StepUp's own origin is known.</summary>
-    private string WithReturn(string url, HttpContext http)
+    /// <summary>The challenge URL with <c>return_to</c> pointing back at the dashboard when StepUp's public URL is known.</summary>
+    private string WithReturn(string url)
     {
-        var origin = options.Value.PublicUrl is { } publicUrl && Uri.TryCreate(publicUrl, UriKind.Absolute, out var parsed)
-            ? parsed.GetLeftPart(UriPartial.Authority)
-            : null;
-        if (origin is null)
+        if (options.Value.PublicUrl is not { } publicUrl || !Uri.TryCreate(publicUrl, UriKind.Absolute, out _))
         {
             return url;
         }
 
+        var returnTo = Uri.EscapeDataString(publicUrl.TrimEnd('/') + "/admin/stepup/return");
         var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var returnTo = Uri.EscapeDataString(origin + "/admin/stepup/return");
-        return hash < 0 ? url + "?return_to=" + returnTo : url[..hash] + "?return_to=" + returnTo + url[hash..];
+        var (path, fragment) = hash < 0 ? (url, string.Empty) : (url[..hash], url[hash..]);
+        return path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "return_to=" + returnTo + fragment;
     }
 
     private string? ClientIp(HttpContext http) =>

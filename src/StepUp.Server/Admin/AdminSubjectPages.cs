@@ -33,7 +33,9 @@ internal static class AdminSubjectPages
     {
         admin.MapGet("/subjects", ShowAsync);
         admin.MapPost("/subjects/unlock", UnlockAsync).DisableAntiforgery();
-        admin.MapGet("/stepup/return", (HttpContext http) => Results.Redirect(AdminSignIn.SafeNext(http.AdminSession().ReturnPath) ?? "/admin"));
+        // The hosted page sends the admin here with the elevation token in the fragment; the empty
+        // fragment of the redirect drops it (browsers would otherwise carry it to the next URL).
+        admin.MapGet("/stepup/return", (HttpContext http) => Results.Redirect((AdminSignIn.SafeNext(http.AdminSession().ReturnPath) ?? "/admin") + "#"));
     }
 
     private static async Task<IResult> ShowAsync(HttpContext http, string? app, string? subject, string? unlocked, IFactorStore factors, ISubjectStore subjects,

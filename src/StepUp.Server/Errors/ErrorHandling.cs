@@ -16,6 +16,7 @@ internal static partial class ErrorHandling
             var code = error switch
             {
                 BadHttpRequestException bad => FromStatus(bad.StatusCode),
+                InvalidDataException => ProblemCode.BadRequest, // a form over the reader's limits, or multipart without a boundary
                 _ when IsStorageUnavailable(error) => ProblemCode.StorageUnavailable,
                 _ => ProblemCode.Internal,
             };

@@ -41,4 +41,5 @@ public sealed record ProblemCode(string Code, int Status, string Title)
     public static readonly ProblemCode AdminCsrfFailed = new("SU1081", 403, "Form token missing or wrong");
     public static readonly ProblemCode AdminSignInRefused = new("SU1082", 401, "Admin sign-in refused");
     public static readonly ProblemCode AdminStepUpUnavailable = new("SU1083", 403, "Admin step-up unavailable");
+    public static readonly ProblemCode TrailScanBusy = new("SU1084", 429, "Another full pass over the trail is running");
 }

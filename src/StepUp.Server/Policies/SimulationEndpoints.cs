@@ -103,7 +103,7 @@ internal static partial class SimulationEndpoints
     internal static async Task<PolicySimulationReport?> RunAsync(CompiledPolicy candidate, PolicySimulationOptions options, string? app,
         IAuditReader audit, IAuditForwardReader events, CancellationToken cancellationToken)
     {
-        using var lease = SimulationGate.TryEnter();
+        using var lease = Audit.TrailScanGate.TryEnter();
         if (lease is null)
         {
             return null;

@@ -285,6 +285,13 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             Assert.Contains("SU1080", await unlock.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // A form over the reader's limits is a 400 problem, not a 500.
+        using (var huge = await client.PostAsync("/admin/login", new FormUrlEncodedContent(Enumerable.Range(0, 2000).Select(i => KeyValuePair.Create("f" + i, "x")))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+            Assert.Contains("SU1007", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         // Signed in, but a POST without the session's form token is refused and nothing is unlocked.
         var login = await client.GetStringAsync("/admin/login");
         var csrf = CsrfField().Match(login).Groups[1].Value;

@@ -225,7 +225,7 @@ public class SimulationApiTests(FakeClockServerFixture server) : IClassFixture<F
     [Fact]
     public async Task Simulate_WhileAnotherRuns_Is429_WithRetryAfter()
     {
-        using (var lease = SimulationGate.TryEnter())
+        using (var lease = StepUp.Server.Audit.TrailScanGate.TryEnter())
         {
             Assert.NotNull(lease);
             var response = await server.Client().PostAsJsonAsync("/v1/policy/simulate", new { policy = Example() });
