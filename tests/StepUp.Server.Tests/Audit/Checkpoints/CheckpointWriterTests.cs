@@ -12,6 +12,7 @@ using StepUp.Storage;
 using StepUp.Storage.Checkpoints;
 using StepUp.Storage.Keys;
 using StepUp.Storage.Sqlite;
+using StepUp.Server.Tests.Infrastructure;
 
 namespace StepUp.Server.Tests.Audit.Checkpoints;
 
@@ -21,7 +22,7 @@ public sealed class CheckpointWriterTests : IAsyncDisposable
     private static readonly DateTimeOffset Start = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("stepup-checkpoints-").FullName;
-    private readonly CheckpointTestClock _clock = new(Start);
+    private readonly TimerTestClock _clock = new(Start);
     private readonly SecretBox _secrets = new(SecretBox.GenerateKey());
     private readonly SqliteDatabase _database;
     private readonly SqliteAuditAppender _appender;

@@ -14,7 +14,7 @@ public class WebhookSinkTests
     [Fact]
     public async Task Webhook_RetriesWithBackoff_ThroughAReceiverThatFailsTwice_ThenDeliversInOrder()
     {
-        var clock = new SinkTestClock(Start);
+        var clock = new TimerTestClock(Start);
         await using var receiver = await WebhookReceiver.StartAsync(Secret, clock);
         receiver.FailNext(2);
         await using var server = new SinkServer(Webhook(0, "hook", receiver.Url, "decision.*").Concat(Sink(0, ("BatchSize", "10"))), clock);
@@ -113,7 +113,7 @@ public class WebhookSinkTests
     /// Jumps the fake clock to <paramref name="due"/>, then nudges it in small steps until
     /// <paramref name="condition"/> holds (covers the moment between publishing a retry time and arming its timer).
     /// </summary>
-    private static async Task PumpUntilAsync(SinkTestClock clock, DateTimeOffset due, Func<bool> condition)
+    private static async Task PumpUntilAsync(TimerTestClock clock, DateTimeOffset due, Func<bool> condition)
     {
         clock.AdvanceTo(due);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

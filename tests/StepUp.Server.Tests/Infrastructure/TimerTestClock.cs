@@ -1,11 +1,11 @@
-namespace StepUp.Server.Tests.Audit.Checkpoints;
+namespace StepUp.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A fake clock with timers (Microsoft.Extensions.TimeProvider.Testing is not available here): time
-/// stands still until <see cref="Advance"/>, which fires due timers in order. <see cref="WaitForTimerAsync"/>
-/// lets a test wait until the code under test is actually waiting on the clock.
+/// A fake clock with timers (Microsoft.Extensions.TimeProvider.Testing is not available here):
+/// time stands still until <see cref="Advance"/>, which fires every timer that falls due, in order.
+/// <see cref="WaitForTimerAsync"/> lets a test wait until the code under test is actually waiting on the clock.
 /// </summary>
-internal sealed class CheckpointTestClock(DateTimeOffset start) : TimeProvider
+internal sealed class TimerTestClock(DateTimeOffset start) : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
@@ -30,6 +30,10 @@ internal sealed class CheckpointTestClock(DateTimeOffset start) : TimeProvider
         }
     }
 
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
@@ -48,9 +52,10 @@ internal sealed class CheckpointTestClock(DateTimeOffset start) : TimeProvider
         Assert.True(PendingTimers > 0, "nothing waits on the clock");
     }
 
-    /// <summary>Moves the clock forward, firing due timers (outside the lock) at their due time.</summary>
+    /// <summary>Moves the clock forward, firing due timers (outside the lock, at their due time).</summary>
     public void Advance(TimeSpan by)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         DateTimeOffset target;
         lock (_gate)
         {
@@ -69,7 +74,11 @@ internal sealed class CheckpointTestClock(DateTimeOffset start) : TimeProvider
                     return;
                 }
 
-                _now = next.Due > _now ? next.Due : _now;
+                if (next.Due > _now)
+                {
+                    _now = next.Due;
+                }
+
                 if (next.Period is { } period && period > TimeSpan.Zero)
                 {
                     next.Due = _now + period;
@@ -84,7 +93,17 @@ internal sealed class CheckpointTestClock(DateTimeOffset start) : TimeProvider
         }
     }
 
-    private sealed class ManualTimer(CheckpointTestClock clock, TimerCallback callback, object? state) : ITimer
+    /// <summary>Moves the clock to <paramref name="time"/> when that is later.</summary>
+    public void AdvanceTo(DateTimeOffset time)
+    {
+        var by = time - GetUtcNow();
+        if (by > TimeSpan.Zero)
+        {
+            Advance(by);
+        }
+    }
+
+    private sealed class ManualTimer(TimerTestClock clock, TimerCallback callback, object? state) : ITimer
     {
         public DateTimeOffset Due { get; set; }
 
