@@ -93,9 +93,9 @@ internal static class AdminPolicyPages
             return AdminPages.Page<PolicyPage>(new { Session = session.Identity, Model = model with { Diagnostics = loaded.Diagnostics, Valid = false } });
         }
 
-        var app = session.Caller.App == Security.ApiKeyAuthenticator.DefaultApp ? null : session.Caller.App;
+        // Dashboard keys are operator keys: the replay covers every app.
         var options = new PolicySimulationOptions { Since = time.GetUtcNow().AddDays(-days) };
-        var report = await SimulationEndpoints.RunAsync(candidate, options, app, reader, events, http.RequestAborted);
+        var report = await SimulationEndpoints.RunAsync(candidate, options, app: null, reader, events, http.RequestAborted);
         if (report is null)
         {
             http.Response.Headers.RetryAfter = "5";
@@ -109,9 +109,8 @@ internal static class AdminPolicyPages
 
     private static async Task<IResult> AlertsAsync(HttpContext http, IAuditReader reader)
     {
-        var app = http.AdminSession().Caller.App is var keyApp && keyApp == Security.ApiKeyAuthenticator.DefaultApp ? null : keyApp;
-        var alerts = await reader.QueryAsync(new AuditQuery { Type = AuditEventTypes.AlertRaised, App = app, Limit = 100 }, http.RequestAborted);
-        var deliveries = await reader.QueryAsync(new AuditQuery { Type = AuditEventTypes.AlertDelivery, App = app, Limit = 100 }, http.RequestAborted);
+        var alerts = await reader.QueryAsync(new AuditQuery { Type = AuditEventTypes.AlertRaised, Limit = 100 }, http.RequestAborted);
+        var deliveries = await reader.QueryAsync(new AuditQuery { Type = AuditEventTypes.AlertDelivery, Limit = 100 }, http.RequestAborted);
         return AdminPages.Page<AlertsPage>(new { Session = http.AdminSession().Identity, Alerts = alerts.Events, Deliveries = deliveries.Events });
     }
 

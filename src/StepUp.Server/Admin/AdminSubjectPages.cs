@@ -42,7 +42,7 @@ internal static class AdminSubjectPages
         IAuditReader reader, TimeProvider time)
     {
         var session = http.AdminSession();
-        app = AppFor(session.Caller, app);
+        app = AppFor(app);
         if (string.IsNullOrWhiteSpace(subject) || subject.Length > 256)
         {
             return AdminPages.Page<SubjectsPage>(new { Session = session.Identity, App = app });
@@ -68,7 +68,7 @@ internal static class AdminSubjectPages
     {
         var session = http.AdminSession();
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var app = AppFor(session.Caller, form["app"]);
+        var app = AppFor(form["app"]);
         var subject = form["subject"].ToString();
         if (subject.Length is 0 or > 256)
         {
@@ -91,9 +91,9 @@ internal static class AdminSubjectPages
         return Results.Redirect(back + "&unlocked=1");
     }
 
-    /// <summary>An operator key (app <c>default</c>) may look at any app; another key only at its own.</summary>
-    private static string AppFor(ApiCaller caller, string? requested) =>
-        caller.App == ApiKeyAuthenticator.DefaultApp && !string.IsNullOrWhiteSpace(requested) && requested.Length <= 128 ? requested : caller.App;
+    /// <summary>The app asked for (dashboard keys are operator keys and may look at any), else <c>default</c>.</summary>
+    private static string AppFor(string? requested) =>
+        !string.IsNullOrWhiteSpace(requested) && requested.Length <= 128 ? requested : ApiKeyAuthenticator.DefaultApp;
 
     private static List<SeenContext> Seen(IReadOnlyList<AuditEvent> events)
     {
