@@ -41,7 +41,7 @@ public sealed partial class PostgresAuditAppender
     /// so it is retried once on a fresh connection (the pooled one may predate a server restart);
     /// otherwise it becomes a <see cref="StorageUnavailableException"/>.
     /// </summary>
-    private async Task<AuditEvent[][]> CommitAsync(IReadOnlyList<PendingAppend> batch)
+    private protected override async ValueTask<AuditEvent[][]> CommitAsync(IReadOnlyList<PendingAppend> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -78,7 +78,7 @@ public sealed partial class PostgresAuditAppender
 
         long seq = 0;
         var prevHash = AuditChain.GenesisHash;
-        var time = AuditTime.Truncate(_timeProvider.GetUtcNow());
+        var time = AuditTime.Truncate(TimeProvider.GetUtcNow());
         // The lock is held until COMMIT. The tip is read by the next statement, whose snapshot is
         // taken after the lock was granted, so it sees every chain extension committed before.
         await using (var head = new NpgsqlBatch(connection, transaction)

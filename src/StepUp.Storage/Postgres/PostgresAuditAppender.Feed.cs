@@ -84,7 +84,7 @@ public sealed partial class PostgresAuditAppender
 
     private void StartPolling()
     {
-        if (Volatile.Read(ref _disposed) == 0 && Interlocked.CompareExchange(ref _polling, 1, 0) == 0)
+        if (!IsDisposed && Interlocked.CompareExchange(ref _polling, 1, 0) == 0)
         {
             _poller = Task.Run(PollAsync);
         }
@@ -97,7 +97,7 @@ public sealed partial class PostgresAuditAppender
         {
             while (true)
             {
-                await Task.Delay(_pollInterval, _timeProvider, stopping).ConfigureAwait(false);
+                await Task.Delay(_pollInterval, TimeProvider, stopping).ConfigureAwait(false);
                 if (Volatile.Read(ref _waiters) == 0)
                 {
                     Volatile.Write(ref _polling, 0);

@@ -82,7 +82,7 @@ public sealed partial class SqliteAuditAppender
 
         long seq = 0;
         var prevHash = AuditChain.GenesisHash;
-        var time = AuditTime.Truncate(_timeProvider.GetUtcNow());
+        var time = AuditTime.Truncate(TimeProvider.GetUtcNow());
         using (var head = _readHead.ExecuteReader())
         {
             if (head.Read())
